@@ -70,3 +70,20 @@ func banknoteMinimum(t testing.TB, rows int, hidden []int, l2 float64, seed uint
 	}
 	return ls, m
 }
+
+// whiteReference is the white-noise reference of the Banknote studies: GD + white noise at η = 0.1 with D matched
+// to SGD at B = 8 (MatchedD), loss checked every 20 steps, δ planned for a 30% escape fraction.
+func whiteReference(t testing.TB, ctx context.Context, mn *Minimum, steps, runs int, seed uint64) (Config, *Plan) {
+	t.Helper()
+	white := Config{Dynamics: WhiteNoise, Eta: 0.1, Steps: steps, Runs: runs, Seed: seed, CheckEvery: 20}
+	var err error
+	if white.D, err = MatchedD(mn, 0.1, 8, nn.WithReplacement); err != nil {
+		t.Fatal(err)
+	}
+	wp, err := PlanDelta(ctx, mn, white, 0.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	white.Delta = wp.Delta
+	return white, wp
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/densitydiffusion/toolkit/ddt/nn"
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
 
 // ErrInvalid is wrapped by every configuration error.
@@ -81,7 +82,11 @@ type Config struct {
 	Steps int
 	// CheckEvery: the full-batch loss is evaluated every CheckEvery steps (and at the last step), so an escape
 	// time is known to within CheckEvery steps and is recorded as the step of the first check above the
-	// threshold. Default 10.
+	// threshold. The bias is one-sided: an excursion above L(θ*) + δ that starts and ends between two checks is
+	// missed, so a coarser cadence gives fewer escapes and later escape steps (never more or earlier;
+	// TestCheckEveryBiasIsOneSided), and the loss relaxes back along the top direction in about
+	// 1/(k·η·λ_max) steps. Default (0): DefaultCheckEvery(K·Eta·λ_max), that is
+	// min(10, ceil(0.1/(k·η·λ_max))), a tenth of the fastest relaxation time and never more than 10.
 	CheckEvery int
 	// Runs is the number of independent runs; run i draws from rand.New(rand.NewPCG(Seed, i)) only.
 	Runs int
@@ -93,12 +98,32 @@ type Config struct {
 	Workers int
 }
 
-func (c *Config) defaults() {
+// DefaultCheckEvery is the check cadence used when Config.CheckEvery is 0, for stiffness s = k·η·λ_max(θ*):
+// min(10, ceil(0.1/s)), at least 1. After an excursion the loss relaxes back along the sharpest direction in
+// about 1/s steps, so checking ten times per relaxation time misses few excursions above δ; 10 is kept as the
+// cap so that flat minima do not pay for a full-batch loss only every few hundred steps with a coarse
+// escape-time resolution. A non-positive or non-finite s gives 10.
+func DefaultCheckEvery(s float64) int {
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 10
+	}
+	c := math.Ceil(0.1 / s)
+	if c >= 10 {
+		return 10
+	}
+	return max(int(c), 1)
+}
+
+func (c *Config) defaults(min *Minimum) {
 	if c.K == 0 {
 		c.K = 1
 	}
 	if c.CheckEvery == 0 {
-		c.CheckEvery = 10
+		s := math.NaN()
+		if min != nil {
+			s = c.K * c.Eta * min.LambdaMax
+		}
+		c.CheckEvery = DefaultCheckEvery(s)
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
@@ -156,10 +181,11 @@ type Result struct {
 	EscapeStep []int
 	Escaped    int
 	// Rate is the censored-exponential MLE of the escape rate per unit continuous time (one step = η of time,
-	// as in THEORY.md §2: the k-scaled problem keeps that clock), with its exact 95% interval.
-	Rate Rate
+	// as in THEORY.md §2: the k-scaled problem keeps that clock), with its exact (Garwood) 95% interval, from
+	// stats.EstimateRateCensored (escape times EscapeStep·η, censored at Steps·η).
+	Rate stats.RateEstimate
 	// RatePerStep is the same per iteration.
-	RatePerStep Rate
+	RatePerStep stats.RateEstimate
 	// Fraction is Escaped/Runs.
 	Fraction float64
 	Elapsed  time.Duration
@@ -192,12 +218,12 @@ func MatchedD(min *Minimum, eta float64, b int, s nn.Sampling) (float64, error) 
 // Escape runs the ensemble of cfg from the minimum. It fails before any work on invalid settings or an
 // unstable learning rate, and stops with a *DivergenceError (the lowest-indexed diverging run seen) or when
 // ctx is cancelled.
-func Escape(ctx context.Context, min *Minimum, cfg Config) (*Result, error) {
-	if min == nil {
+func Escape(ctx context.Context, mn *Minimum, cfg Config) (*Result, error) {
+	if mn == nil {
 		return nil, fmt.Errorf("%w: nil minimum", ErrInvalid)
 	}
-	cfg.defaults()
-	if err := cfg.validate(min); err != nil {
+	cfg.defaults(mn)
+	if err := cfg.validate(mn); err != nil {
 		return nil, err
 	}
 	if ctx == nil {
@@ -213,12 +239,12 @@ func Escape(ctx context.Context, min *Minimum, cfg Config) (*Result, error) {
 		cancel = make(chan struct{})
 		once   sync.Once
 	)
-	workers := min2(cfg.Workers, cfg.Runs)
+	workers := min(cfg.Workers, cfg.Runs)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := newRunner(min, &cfg)
+			r := newRunner(mn, &cfg)
 			for i := range next {
 				step, err := r.run(i)
 				if err != nil {
@@ -252,27 +278,31 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("experiment: escape ensemble cancelled: %w", err)
 	}
-	var atRisk float64
+	var steps, times []float64
 	for _, s := range res.EscapeStep {
 		if s >= 0 {
-			res.Escaped++
-			atRisk += float64(s)
-		} else {
-			atRisk += float64(cfg.Steps)
+			steps = append(steps, float64(s))
+			times = append(times, float64(s)*cfg.Eta)
 		}
 	}
+	res.Escaped = len(steps)
 	res.Fraction = float64(res.Escaped) / float64(cfg.Runs)
-	res.RatePerStep = CensoredRate(res.Escaped, atRisk, 0.95)
-	res.Rate = CensoredRate(res.Escaped, atRisk*cfg.Eta, 0.95)
+	censored := cfg.Runs - res.Escaped
+	var err error
+	if res.RatePerStep, err = stats.EstimateRateCensored(steps, censored, float64(cfg.Steps), 0.95); err != nil {
+		return nil, fmt.Errorf("experiment: escape rate: %w", err)
+	}
+	if res.Rate, err = stats.EstimateRateCensored(times, censored, float64(cfg.Steps)*cfg.Eta, 0.95); err != nil {
+		return nil, fmt.Errorf("experiment: escape rate: %w", err)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-func min2(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
+// NegLogRate returns −log γ̂ (γ per unit continuous time), the quantity the sweeps fit, and its 95% interval
+// (−log RateUpper, −log RateLower); with no escape the value and the upper end are +Inf.
+func (r *Result) NegLogRate() (v, lo, hi float64) {
+	return -math.Log(r.Rate.Rate), -math.Log(r.Rate.RateUpper), -math.Log(r.Rate.RateLower)
 }
 
 type runner struct {
@@ -317,17 +347,7 @@ func (r *runner) run(i int) (int, *DivergenceError) {
 	for t := 1; t <= cfg.Steps; t++ {
 		var l float64
 		if cfg.Dynamics == SGD {
-			if r.perm == nil {
-				for b := range r.idx {
-					r.idx[b] = rng.IntN(m)
-				}
-			} else {
-				for b := range r.idx {
-					q := b + rng.IntN(m-b)
-					r.perm[b], r.perm[q] = r.perm[q], r.perm[b]
-					r.idx[b] = r.perm[b]
-				}
-			}
+			drawBatch(r.idx, r.perm, m, rng)
 			l = ls.BatchGrad(r.g, r.theta, r.idx)
 			for p, gp := range r.g {
 				r.theta[p] -= r.stepEta * gp

@@ -11,23 +11,17 @@ import (
 	"github.com/densitydiffusion/toolkit/ddt/nn"
 )
 
-// Censored escape times: 10 escapes in 5 units of time at risk.
-func ExampleCensoredRate() {
-	r := experiment.CensoredRate(10, 5, 0.95)
-	fmt.Printf("γ = %.2f, 95%% interval [%.3f, %.3f]\n", r.Value, r.Lo, r.Hi)
+// The loss check cadence follows the stiffness k·η·λ_max of the minimum: ten checks per relaxation time of the
+// sharpest direction, at most every 10 steps.
+func ExampleDefaultCheckEvery() {
+	lambdaMax := 0.2123 // Banknote 4→6→2 minimum of RESULTS.md
+	for _, k := range []float64{0.5, 1, 2.8} {
+		fmt.Printf("k = %.1f, η = 0.1: check every %d steps\n", k, experiment.DefaultCheckEvery(k*0.1*lambdaMax))
+	}
 	// Output:
-	// γ = 2.00, 95% interval [0.959, 3.678]
-}
-
-// −log γ against 1/k: SGD's exponential dependence on sharpness is a straight line.
-func ExampleFitLine() {
-	invK := []float64{1.25, 1, 0.8}
-	negLogRate := []float64{6.6, 5.3, 4.2}
-	escapes := []float64{4, 14, 30} // weights: Var[log γ̂] ≈ 1/escapes
-	f, _ := experiment.FitLine(invK, negLogRate, escapes)
-	fmt.Printf("slope %.2f, R² %.3f\n", f.Slope, f.R2)
-	// Output:
-	// slope 5.39, R² 1.000
+	// k = 0.5, η = 0.1: check every 10 steps
+	// k = 1.0, η = 0.1: check every 5 steps
+	// k = 2.8, η = 0.1: check every 2 steps
 }
 
 // The escape experiment on a tiny network: train to a minimum, plan δ so about 30% of SGD runs escape, then
@@ -62,7 +56,7 @@ func ExampleEscape() {
 	sharp.K = 2
 	r1, _ := experiment.Escape(ctx, min, cfg)
 	r2, _ := experiment.Escape(ctx, min, sharp)
-	fmt.Printf("sharper minimum escapes faster: %v\n", r2.Rate.Value > r1.Rate.Value)
+	fmt.Printf("sharper minimum escapes faster: %v\n", r2.Rate.Rate > r1.Rate.Rate)
 	// Output:
 	// pilot fraction above δ: 0.30
 	// sharper minimum escapes faster: true

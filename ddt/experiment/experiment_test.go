@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/densitydiffusion/toolkit/ddt/nn"
 )
@@ -159,28 +160,127 @@ func TestSharpnessKnobMatchesScaledLandscape(t *testing.T) {
 	}
 }
 
-func TestCensoredRateAndFit(t *testing.T) {
-	// No events: the upper 95% limit is −ln(0.025)/T.
-	r := CensoredRate(0, 10, 0.95)
-	if math.Abs(r.Hi-(-math.Log(0.025)/10)) > 1e-12 || r.Lo != 0 || r.Value != 0 {
-		t.Errorf("0 events: %+v", r)
-	}
-	// Garwood interval for 10 events in T = 5 (tabulated 95% limits for a Poisson count 10: 4.7954, 18.3904).
-	r = CensoredRate(10, 5, 0.95)
-	if math.Abs(r.Lo*5-4.7954) > 1e-3 || math.Abs(r.Hi*5-18.3904) > 1e-3 || r.Value != 2 {
-		t.Errorf("10 events: %+v", r)
-	}
-	x := []float64{1, 2, 3, 4, 5}
-	y := []float64{3.1, 4.9, 7.2, 8.8, 11.1}
-	f, err := FitLine(x, y, nil)
+// The rates of an ensemble are the censored-exponential MLE d/T with the Garwood interval, computed here by hand
+// from the escape steps; the sweep fits are weighted least squares by escapes over the points that escaped.
+func TestEscapeRatesAndSweepFitNumbers(t *testing.T) {
+	mn := toyMinimum(t)
+	ctx := context.Background()
+	base := Config{Dynamics: SGD, Batch: 4, Eta: 0.5, Delta: 0.01, Steps: 300, Runs: 24, Seed: 5, CheckEvery: 3}
+	// k = 0.002 is chosen so that no run escapes: that point must be left out of the fit.
+	s, err := SweepK(ctx, mn, base, []float64{0.002, 0.8, 1, 1.3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Reference values from the closed-form OLS solution.
-	if math.Abs(f.Slope-1.99) > 1e-12 || math.Abs(f.Intercept-1.05) > 1e-12 {
-		t.Errorf("fit %v", f)
+	if s.Results[0].Escaped != 0 {
+		t.Fatalf("k = 0.002: %d escapes, the test needs a point without escapes", s.Results[0].Escaped)
 	}
-	if _, err := FitLine([]float64{1, 1, 1}, []float64{1, 2, 3}, nil); err == nil {
-		t.Error("degenerate x accepted")
+	var xs, ys, ws []float64
+	for i, r := range s.Results {
+		d, T := 0, 0.0
+		for _, st := range r.EscapeStep {
+			if st >= 0 {
+				d++
+				T += float64(st)
+			} else {
+				T += float64(base.Steps)
+			}
+		}
+		T *= base.Eta
+		if d != r.Escaped || math.Abs(r.Rate.TimeAtRisk-T) > 1e-9*T {
+			t.Fatalf("k=%g: escaped %d (want %d), time at risk %g (want %g)", s.Values[i], r.Escaped, d, r.Rate.TimeAtRisk, T)
+		}
+		wantLo, wantHi := 0.0, distuv.ChiSquared{K: float64(2*d + 2)}.Quantile(0.975)/(2*T)
+		if d > 0 {
+			wantLo = distuv.ChiSquared{K: float64(2 * d)}.Quantile(0.025) / (2 * T)
+		}
+		for _, p := range [][2]float64{{r.Rate.Rate, float64(d) / T}, {r.Rate.RateLower, wantLo}, {r.Rate.RateUpper, wantHi},
+			{r.RatePerStep.Rate, float64(d) / T * base.Eta}} {
+			if math.Abs(p[0]-p[1]) > 1e-12*math.Max(1, math.Abs(p[1])) {
+				t.Errorf("k=%g: rate %+v, want γ = %g in [%g, %g]", s.Values[i], r.Rate, float64(d)/T, wantLo, wantHi)
+				break
+			}
+		}
+		v, lo, hi := r.NegLogRate()
+		if v != s.NegLogRate[i] || lo != -math.Log(wantHi) || (d > 0 && math.Abs(hi+math.Log(wantLo)) > 1e-12) || (d == 0 && !math.IsInf(hi, 1)) {
+			t.Errorf("k=%g: NegLogRate = %g [%g, %g]", s.Values[i], v, lo, hi)
+		}
+		if d > 0 {
+			xs, ys, ws = append(xs, 1/s.Values[i]), append(ys, -math.Log(float64(d)/T)), append(ws, float64(d))
+		}
+	}
+	// Weighted least squares in closed form.
+	var sw, sx, sy float64
+	for i := range xs {
+		sw, sx, sy = sw+ws[i], sx+ws[i]*xs[i], sy+ws[i]*ys[i]
+	}
+	var sxx, sxy float64
+	for i := range xs {
+		sxx += ws[i] * (xs[i] - sx/sw) * (xs[i] - sx/sw)
+		sxy += ws[i] * (xs[i] - sx/sw) * (ys[i] - sy/sw)
+	}
+	f, ok := s.Fits["1/k"]
+	if !ok {
+		t.Fatalf("no 1/k fit: %v", s.FitErrors)
+	}
+	if f.N != len(xs) || math.Abs(f.Slope-sxy/sxx) > 1e-9*math.Abs(sxy/sxx) || math.Abs(f.Intercept-(sy-f.Slope*sx)/sw) > 1e-9 {
+		t.Errorf("fit %+v, want slope %g over %d points", f, sxy/sxx, len(xs))
+	}
+}
+
+// A coarser check cadence can only miss excursions: with the same runs, checking every 12 steps instead of every 3
+// gives no more escapes and never an earlier escape step.
+func TestCheckEveryBiasIsOneSided(t *testing.T) {
+	mn := toyMinimum(t)
+	ctx := context.Background()
+	fine := Config{Dynamics: SGD, Batch: 4, Eta: 0.5, Delta: 0.1, Steps: 300, Runs: 24, Seed: 5, CheckEvery: 3}
+	coarse := fine
+	coarse.CheckEvery = 12
+	a, err := Escape(ctx, mn, fine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Escape(ctx, mn, coarse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Escaped == 0 {
+		t.Fatal("no escapes at the fine cadence: the test is vacuous")
+	}
+	missed := 0
+	for i := range a.EscapeStep {
+		switch {
+		case b.EscapeStep[i] >= 0 && (a.EscapeStep[i] < 0 || a.EscapeStep[i] > b.EscapeStep[i]):
+			t.Errorf("run %d: escape step %d with CheckEvery 12 but %d with 3", i, b.EscapeStep[i], a.EscapeStep[i])
+		case b.EscapeStep[i] != a.EscapeStep[i]:
+			missed++
+		}
+	}
+	t.Logf("CheckEvery 3: %d/%d escaped; CheckEvery 12: %d/%d; %d runs later or censored", a.Escaped, fine.Runs, b.Escaped, coarse.Runs, missed)
+	if missed == 0 {
+		t.Error("the coarse cadence changed no run: the test does not exercise the bias")
+	}
+	if b.Rate.Rate > a.Rate.Rate {
+		t.Errorf("coarser checks raised the rate: %g > %g", b.Rate.Rate, a.Rate.Rate)
+	}
+}
+
+func TestDefaultCheckEvery(t *testing.T) {
+	for _, c := range []struct {
+		s    float64
+		want int
+	}{{0.021, 5}, {0.1, 1}, {0.05, 2}, {0.009, 10}, {1e-6, 10}, {1.9, 1}, {0, 10}, {math.NaN(), 10}, {math.Inf(1), 10}} {
+		if got := DefaultCheckEvery(c.s); got != c.want {
+			t.Errorf("DefaultCheckEvery(%g) = %d, want %d", c.s, got, c.want)
+		}
+	}
+	// Escape fills it in from k·η·λ_max.
+	mn := toyMinimum(t)
+	cfg := Config{Dynamics: SGD, Batch: 4, Eta: 0.5, Delta: 0.01, Steps: 5, Runs: 1}
+	r, err := Escape(context.Background(), mn, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := DefaultCheckEvery(0.5 * mn.LambdaMax); r.Config.CheckEvery != want {
+		t.Errorf("CheckEvery filled in as %d, want %d (η·λ_max = %g)", r.Config.CheckEvery, want, 0.5*mn.LambdaMax)
 	}
 }

@@ -6,12 +6,19 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/densitydiffusion/toolkit/ddt/nn"
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
+
+// DefaultFloorRel is the relative floor CompareNoiseHessian uses when given floorRel ≤ 0: directions whose
+// curvature is at most 1e-2·λ_max, or whose noise is at most 1e-2 of the largest noise entry, are left out of
+// the log-log fit (the value notebooks 01 and 08 use).
+const DefaultFloorRel = 1e-2
 
 // NoiseVsHessian compares the gradient-noise covariance C with H/B in the eigenbasis of the Hessian
 // (claim C1, THEORY.md §2.2): for each eigenpair (λ_i, u_i) of H(θ), the diagonal entry u_iᵀCu_i against λ_i/B.
@@ -23,12 +30,19 @@ type NoiseVsHessian struct {
 	Lambda []float64
 	// CDiag[i] = u_iᵀ C u_i; HOverB[i] = Lambda[i]/B.
 	CDiag, HOverB []float64
-	// LogLog is the fit of log CDiag against log(λ/B) over the entries with λ_i > Floor and CDiag > 0
-	// (slope 1 and intercept 0 when C = H/B exactly); Corr is Pearson's correlation of the logs.
-	LogLog Fit
+	// LogLog is the stats.LinearFit of log CDiag against log(λ/B) over the Used entries with λ_i > Floor and
+	// CDiag_i > NoiseFloor (slope 1 and intercept 0 when C = H/B exactly); Corr is Pearson's correlation of
+	// the logs.
+	LogLog stats.Fit
 	Corr   float64
-	Floor  float64
-	Used   int
+	// FloorRel is the relative floor applied; Floor = FloorRel·λ_max is the curvature floor and
+	// NoiseFloor = FloorRel·max_i CDiag_i the noise floor.
+	FloorRel, Floor, NoiseFloor float64
+	Used                        int
+	// DroppedFlat counts the directions left out because λ_i ≤ Floor; DroppedSilent those with curvature above
+	// Floor but noise CDiag_i ≤ NoiseFloor (at a confident minimum some directions carry curvature and
+	// numerically no noise, ~1e-15, and would dominate a log-log fit). Used + DroppedFlat + DroppedSilent = P.
+	DroppedFlat, DroppedSilent int
 	// OffDiag is ‖offdiag(UᵀCU)‖_F / ‖diag(UᵀCU)‖ (0 when C is diagonal in the Hessian eigenbasis).
 	OffDiag float64
 	// RelFrobenius is ‖C − H/B‖_F / ‖H/B‖_F over the whole matrix.
@@ -39,14 +53,24 @@ type NoiseVsHessian struct {
 
 // CompareNoiseHessian measures NoiseVsHessian at θ for each batch size in bs. The Hessian is computed in full
 // (networks up to a few thousand parameters). With subtractWeightDecay the weight decay's λ_wd·I is removed from
-// H before the comparison (C does not contain it). Entries with λ_i ≤ floorRel·λ_max are left out of the
-// log-log fit (flat directions, where C ≈ H/B is not expected to be resolved); floorRel ≤ 0 means 1e-6.
+// H before the comparison (C does not contain it).
+//
+// The log-log fit uses only the directions with λ_i > floorRel·λ_max and u_iᵀCu_i > floorRel·max_j u_jᵀCu_j;
+// floorRel ≤ 0 means DefaultFloorRel (1e-2). Flat directions (λ ≈ 0, or negative) have no logarithm, and
+// directions with curvature but numerically zero noise (round-off, ~1e-15 of the top entry) would put points
+// many decades below the line and decide the slope by themselves. The counts of both kinds are reported
+// (DroppedFlat, DroppedSilent). Note that a floor on the noise selects on the fitted variable: it removes the
+// low-noise tail, so when many directions are silent the slope describes the directions that do carry noise,
+// and DroppedSilent must be read next to it.
 func CompareNoiseHessian(ls *nn.Landscape, theta []float64, bs []int, s nn.Sampling, subtractWeightDecay bool, floorRel float64) ([]NoiseVsHessian, error) {
 	if ls == nil || len(theta) != ls.Dim() {
 		return nil, fmt.Errorf("%w: CompareNoiseHessian needs a landscape and a θ of its dimension", ErrInvalid)
 	}
-	if floorRel <= 0 {
-		floorRel = 1e-6
+	if !(floorRel > 0) {
+		floorRel = DefaultFloorRel
+	}
+	if floorRel >= 1 {
+		return nil, fmt.Errorf("%w: relative floor %v, need 0 < floorRel < 1 (or ≤ 0 for the default %g)", ErrInvalid, floorRel, DefaultFloorRel)
 	}
 	P := ls.Dim()
 	h := mat.NewSymDense(P, nil)
@@ -97,16 +121,23 @@ func CompareNoiseHessian(ls *nn.Landscape, theta []float64, bs []int, s nn.Sampl
 			}
 		}
 		r.RelFrobenius = math.Sqrt(num / den)
+		r.FloorRel = floorRel
 		r.Floor = floorRel * eig.Values[0]
+		r.NoiseFloor = floorRel * max(floats.Max(r.CDiag), 0)
 		var lx, ly []float64
 		for i := 0; i < P; i++ {
-			if eig.Values[i] > r.Floor && r.CDiag[i] > 0 {
+			switch {
+			case !(eig.Values[i] > r.Floor):
+				r.DroppedFlat++
+			case !(r.CDiag[i] > r.NoiseFloor):
+				r.DroppedSilent++
+			default:
 				lx = append(lx, math.Log(r.HOverB[i]))
 				ly = append(ly, math.Log(r.CDiag[i]))
 			}
 		}
 		r.Used = len(lx)
-		if fit, err := FitLine(lx, ly, nil); err == nil {
+		if fit, err := stats.LinearFit(lx, ly, nil); err == nil {
 			r.LogLog = fit
 			r.Corr = stat.Correlation(lx, ly, nil)
 		}
@@ -172,20 +203,10 @@ func MeasureNoiseNormality(ls *nn.Landscape, theta []float64, b int, s nn.Sampli
 		}
 		for d := lo; d < hi; d++ {
 			rng := rand.New(rand.NewPCG(seed, uint64(d)))
-			if perm == nil {
-				for i := range idx {
-					idx[i] = rng.IntN(m)
-				}
-			} else {
-				for i := range perm {
-					perm[i] = i
-				}
-				for i := range idx {
-					r := i + rng.IntN(m-i)
-					perm[i], perm[r] = perm[r], perm[i]
-					idx[i] = perm[i]
-				}
+			for i := range perm {
+				perm[i] = i
 			}
+			drawBatch(idx, perm, m, rng)
 			ls.BatchGrad(gb, theta, idx)
 			row := make([]float64, q)
 			for c := 0; c < q; c++ {

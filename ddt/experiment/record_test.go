@@ -13,7 +13,13 @@ import (
 	"time"
 
 	"github.com/densitydiffusion/toolkit/ddt/nn"
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
+
+// fitLine formats a fit the way RESULTS.md prints it.
+func fitLine(f stats.Fit) string {
+	return fmt.Sprintf("slope %.4g ± %.2g, intercept %.4g ± %.2g, R² = %.4f (n = %d)", f.Slope, f.SESlope, f.Intercept, f.SEIntercept, f.R2, f.N)
+}
 
 // TestRecordBanknoteStudy runs the full Banknote study and writes it as Markdown to the file named by
 // DDT_RECORD (and JSON next to it). It is skipped unless DDT_RECORD is set: it takes minutes.
@@ -39,14 +45,18 @@ func TestRecordBanknoteStudy(t *testing.T) {
 		"P = 44 parameters, trained (20 epochs SGD B = 32, η = 0.1, then L-BFGS/Newton to ‖∇L‖_∞ ≤ 1e-9, seed 1). " +
 		"H is the exact Hessian of the data term (the weight-decay λI removed, since weight decay adds curvature but no noise); " +
 		"C the exact minibatch-noise covariance (with replacement). The fit is log(u_iᵀCu_i) = a + b·log(λ_i/B) over the " +
-		"eigendirections with λ_i > 1e-4·λ_max; C = H/B means b = 1, a = 0. Random init: LeCun normal, seed (5, 5).\n\n")
-	p("| weight decay | point | L(θ) | train acc | B | slope b ± SE | intercept a ± SE | R² | corr | n | off-diag ratio | ‖C−H/B‖/‖H/B‖ |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		"eigendirections with λ_i > 1e-2·λ_max and u_iᵀCu_i > 1e-2·max_j u_jᵀCu_j (DefaultFloorRel; 'flat' and 'silent' count the directions " +
+		"dropped by each floor, of P = 44); C = H/B means b = 1, a = 0. Random init: LeCun normal, seed (5, 5).\n\n")
+	p("| weight decay | point | L(θ) | train acc | B | slope b ± SE | intercept a ± SE | R² | corr | n | flat | silent | off-diag ratio | ‖C−H/B‖/‖H/B‖ |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	type c1row struct {
 		WD     float64
 		Point  string
 		Loss   float64
 		B      int
-		Fit    Fit
+		Fit    stats.Fit
+		Used   int
+		Flat   int
+		Silent int
 		Corr   float64
 		OffDia float64
 		RelF   float64
@@ -65,19 +75,68 @@ func TestRecordBanknoteStudy(t *testing.T) {
 			name  string
 			theta []float64
 		}{{"trained θ*", tm.Theta}, {"random init", rnd}} {
-			cmp, err := CompareNoiseHessian(ls, pt.theta, []int{1, 8, 64}, nn.WithReplacement, true, 1e-4)
+			cmp, err := CompareNoiseHessian(ls, pt.theta, []int{1, 8, 64}, nn.WithReplacement, true, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, c := range cmp {
-				p("| %g | %s | %.4g | %.4f | %d | %.3f ± %.3f | %.3f ± %.3f | %.3f | %.3f | %d | %.3f | %.3f |\n", wd, pt.name, ls.Loss(pt.theta), ls.Accuracy(pt.theta), c.Batch,
-					c.LogLog.Slope, c.LogLog.SlopeSE, c.LogLog.Intercept, c.LogLog.InterceptSE, c.LogLog.R2, c.Corr, c.Used, c.OffDiag, c.RelFrobenius)
-				c1 = append(c1, c1row{wd, pt.name, ls.Loss(pt.theta), c.Batch, c.LogLog, c.Corr, c.OffDiag, c.RelFrobenius})
+				p("| %g | %s | %.4g | %.4f | %d | %.3f ± %.3f | %.3f ± %.3f | %.3f | %.3f | %d | %d | %d | %.3f | %.3f |\n", wd, pt.name, ls.Loss(pt.theta), ls.Accuracy(pt.theta), c.Batch,
+					c.LogLog.Slope, c.LogLog.SESlope, c.LogLog.Intercept, c.LogLog.SEIntercept, c.LogLog.R2, c.Corr, c.Used, c.DroppedFlat, c.DroppedSilent, c.OffDiag, c.RelFrobenius)
+				c1 = append(c1, c1row{wd, pt.name, ls.Loss(pt.theta), c.Batch, c.LogLog, c.Used, c.DroppedFlat, c.DroppedSilent, c.Corr, c.OffDiag, c.RelFrobenius})
 			}
 		}
 	}
 	js["c1"] = c1
 	p("\nC ∝ 1/B holds exactly by the sampling formula, so the slope b does not depend on B; the intercept moves by (1 − b)·log B.\n\n")
+
+	p("### Sensitivity of the C1 fit to the floor (weight decay 1e-3, B = 8)\n\n")
+	p("The same floor floorRel is applied to the curvature (λ_i > floorRel·λ_max) and to the noise (u_iᵀCu_i > floorRel·max). " +
+		"The last row is the fit before the noise floor existed (curvature floor 1e-4, every direction with u_iᵀCu_i > 0 kept), " +
+		"computed here from the same CDiag and λ.\n\n")
+	p("| point | floorRel | slope b ± SE | R² | n | flat | silent |\n|---|---|---|---|---|---|---|\n")
+	{
+		rnd := make([]float64, fullLS.Dim())
+		fullLS.Net().Init(rnd, rand.New(rand.NewPCG(5, 5)))
+		type sens struct {
+			Point    string
+			FloorRel float64
+			Fit      stats.Fit
+			Used     int
+			Flat     int
+			Silent   int
+		}
+		var rows []sens
+		for _, pt := range []struct {
+			name  string
+			theta []float64
+		}{{"trained θ*", fullMin.Theta}, {"random init", rnd}} {
+			var last NoiseVsHessian
+			for _, fr := range []float64{1e-4, 1e-3, 1e-2, 1e-1} {
+				cmp, err := CompareNoiseHessian(fullLS, pt.theta, []int{8}, nn.WithReplacement, true, fr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := cmp[0]
+				p("| %s | %g | %.3f ± %.3f | %.3f | %d | %d | %d |\n", pt.name, fr, c.LogLog.Slope, c.LogLog.SESlope, c.LogLog.R2, c.Used, c.DroppedFlat, c.DroppedSilent)
+				rows = append(rows, sens{pt.name, fr, c.LogLog, c.Used, c.DroppedFlat, c.DroppedSilent})
+				if fr == 1e-4 {
+					last = c
+				}
+			}
+			var lx, ly []float64
+			for i := range last.Lambda {
+				if last.Lambda[i] > 1e-4*last.Lambda[0] && last.CDiag[i] > 0 {
+					lx, ly = append(lx, math.Log(last.HOverB[i])), append(ly, math.Log(last.CDiag[i]))
+				}
+			}
+			if f, err := stats.LinearFit(lx, ly, nil); err == nil {
+				p("| %s | 1e-4, no noise floor (old) | %.3f ± %.3f | %.3f | %d | | |\n", pt.name, f.Slope, f.SESlope, f.R2, f.N)
+				rows = append(rows, sens{pt.name + " (no noise floor)", 1e-4, f, f.N, 0, 0})
+			}
+		}
+		js["c1_floor_sensitivity"] = rows
+	}
+	p("\n")
 
 	p("## C1 by Monte Carlo: variance of real minibatch noise along the top eigendirections\n\n")
 	p("Weight decay 1e-3, θ*, 4,000 minibatch draws per B (draw d uses PCG(seed = 11, d)), top 6 Hessian directions (Lanczos).\n\n")
@@ -122,7 +181,9 @@ func TestRecordBanknoteStudy(t *testing.T) {
 		"network 4 → 6 → 2 tanh, weight decay 1e-3, trained as above (seed 1): L(θ*) = %.5g, training accuracy %.4f, ‖∇L‖_∞ = %.2g, λ_max(H) = %.4g.\n"+
 		"A run has escaped when the full-batch training loss, checked every 20 steps, first exceeds L(θ*) + δ. Rates are censored-exponential MLEs per unit "+
 		"continuous time (one step = η), with exact 95%% intervals; fits are weighted by the number of escapes. The sharpness knob runs on L(√k·φ) from θ*/√k "+
-		"(simulated as step k·η on L, white noise k·D).\n\n", mn.Loss, tm.Accuracy, tm.GradMax, mn.LambdaMax)
+		"(simulated as step k·η on L, white noise k·D). The cadence 20 is set explicitly, as in earlier recordings; the default "+
+		"DefaultCheckEvery(k·η·λ_max) would be %d at the reference (k = 1, η = 0.1) — see the check-every-4 section below for the size of the cadence bias.\n\n",
+		mn.Loss, tm.Accuracy, tm.GradMax, mn.LambdaMax, DefaultCheckEvery(0.1*mn.LambdaMax))
 	base := Config{Dynamics: SGD, Batch: 8, Eta: 0.1, Steps: 2000, Runs: 200, Seed: 1, CheckEvery: 20}
 	plan, err := PlanDelta(ctx, mn, base, 0.3)
 	if err != nil {
@@ -135,12 +196,12 @@ func TestRecordBanknoteStudy(t *testing.T) {
 	table := func(title string, s *Sweep, fits ...string) {
 		p("### %s\n\n| %s | escaped/runs | −log γ | 95%% interval |\n|---|---|---|---|\n", title, s.Param)
 		for i, r := range s.Results {
-			p("| %g | %d/%d | %.3f | [%.3f, %.3f] |\n", s.Values[i], r.Escaped, r.Config.Runs, s.NegLogRate[i], -math.Log(r.Rate.Hi), -math.Log(r.Rate.Lo))
+			p("| %g | %d/%d | %.3f | [%.3f, %.3f] |\n", s.Values[i], r.Escaped, r.Config.Runs, s.NegLogRate[i], -math.Log(r.Rate.RateUpper), -math.Log(r.Rate.RateLower))
 		}
 		p("\n")
 		for _, f := range fits {
 			if fit, ok := s.Fits[f]; ok {
-				p("- −log γ against %s: %v\n", f, fit)
+				p("- −log γ against %s: %s\n", f, fitLine(fit))
 			} else {
 				p("- −log γ against %s: no fit (%s)\n", f, s.FitErrors[f])
 			}
@@ -166,15 +227,7 @@ func TestRecordBanknoteStudy(t *testing.T) {
 	sweeps["sgd_eta"] = se
 	table("SGD, learning rate η", se, "1/eta")
 
-	white := Config{Dynamics: WhiteNoise, Eta: 0.1, Steps: 1000, Runs: 80, Seed: 2, CheckEvery: 20}
-	if white.D, err = MatchedD(mn, 0.1, 8, nn.WithReplacement); err != nil {
-		t.Fatal(err)
-	}
-	wp, err := PlanDelta(ctx, mn, white, 0.3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	white.Delta = wp.Delta
+	white, wp := whiteReference(t, ctx, mn, 1000, 80, 2)
 	p("GD + white noise: D = (η/2)·tr C_B(θ*)/n matched to SGD at B = 8, η = 0.1, k = 1: D = %.4g; budget 1,000 steps, 80 runs per point (run i: PCG(2, i)); "+
 		"planner (80 pilot runs, target 30%%) ⇒ δ = %.4g (pilot fraction %.2f).\n\n", white.D, wp.Delta, wp.PilotFraction)
 	sw, err := SweepK(ctx, mn, white, []float64{0.5, 0.7, 1, 1.4, 2, 2.8})

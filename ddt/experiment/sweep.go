@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
 
 // Sweep is a set of escape ensembles that differ in one setting, with the fits the paper's claims rest on.
@@ -15,11 +17,12 @@ type Sweep struct {
 	Results []*Result
 	// NegLogRate[i] = −log γ̂_i (γ per unit continuous time); +Inf where no run escaped.
 	NegLogRate []float64
-	// Fits of −log γ̂ (weighted by the number of escapes, since Var[log γ̂] ≈ 1/escapes):
+	// Fits of −log γ̂ by stats.LinearFit over the points with at least one escape, weighted by the number of
+	// escapes (Var[log γ̂] ≈ 1/escapes), so SESlope is the residual-scaled standard error:
 	//   Param "k":   Fits["1/k"] (SGD: a line, THEORY.md §3.2) and Fits["log k"] (white noise: slope −1, §3.1);
 	//   Param "B":   Fits["B"];
 	//   Param "eta": Fits["1/eta"].
-	Fits map[string]Fit
+	Fits map[string]stats.Fit
 	// FitErrors holds why a fit could not be made (fewer than 3 points with escapes, say).
 	FitErrors map[string]string
 }
@@ -52,27 +55,35 @@ func sweep(ctx context.Context, min *Minimum, base Config, param string, vals []
 	for i, v := range vals {
 		c := base
 		set(&c, v)
-		c.defaults()
+		c.defaults(min)
 		if err := c.validate(min); err != nil {
 			return nil, fmt.Errorf("sweep %s = %v: %w", param, v, err)
 		}
 		cfgs[i] = c
 	}
-	s := &Sweep{Param: param, Values: append([]float64(nil), vals...), Fits: map[string]Fit{}, FitErrors: map[string]string{}}
+	s := &Sweep{Param: param, Values: append([]float64(nil), vals...), Fits: map[string]stats.Fit{}, FitErrors: map[string]string{}}
 	for i := range cfgs {
 		r, err := Escape(ctx, min, cfgs[i])
 		if err != nil {
 			return nil, fmt.Errorf("sweep %s = %v: %w", param, vals[i], err)
 		}
 		s.Results = append(s.Results, r)
-		s.NegLogRate = append(s.NegLogRate, -math.Log(r.Rate.Value))
+		v, _, _ := r.NegLogRate()
+		s.NegLogRate = append(s.NegLogRate, v)
 	}
 	w := make([]float64, len(vals))
 	for i, r := range s.Results {
 		w[i] = float64(r.Escaped)
 	}
 	fit := func(name string, x []float64) {
-		f, err := FitLine(x, s.NegLogRate, w)
+		// Points without an escape have −log γ̂ = +Inf and weight 0: leave them out.
+		var fx, fy, fw []float64
+		for i := range x {
+			if w[i] > 0 {
+				fx, fy, fw = append(fx, x[i]), append(fy, s.NegLogRate[i]), append(fw, w[i])
+			}
+		}
+		f, err := stats.LinearFit(fx, fy, fw)
 		if err != nil {
 			s.FitErrors[name] = err.Error()
 			return
@@ -115,20 +126,20 @@ type Plan struct {
 // across the sweep while the escape fraction moves with the setting (the sweep's rates are censored MLEs, so
 // they remain valid; points with no escape cannot be fitted). The pilot uses seed ref.Seed + 1<<32, disjoint
 // from the sweep's runs.
-func PlanDelta(ctx context.Context, min *Minimum, ref Config, target float64) (*Plan, error) {
+func PlanDelta(ctx context.Context, mn *Minimum, ref Config, target float64) (*Plan, error) {
 	if !(target >= 0.05 && target <= 0.8) {
 		return nil, fmt.Errorf("%w: target escape fraction %v outside [0.05, 0.8]", ErrInvalid, target)
 	}
-	ref.defaults()
+	ref.defaults(mn)
 	ref.Delta = math.MaxFloat64 / 4 // validated as finite; never reached
 	ref.Seed += 1 << 32
-	if err := ref.validate(min); err != nil {
+	if err := ref.validate(mn); err != nil {
 		return nil, err
 	}
 	exc := make([]float64, ref.Runs)
 	errs := make([]error, ref.Runs)
-	parallelChunks(ref.Runs, min2(ref.Workers, ref.Runs), func(lo, hi int) {
-		r := newRunner(min, &ref)
+	parallelChunks(ref.Runs, min(ref.Workers, ref.Runs), func(lo, hi int) {
+		r := newRunner(mn, &ref)
 		for i := lo; i < hi && ctx.Err() == nil; i++ {
 			if _, err := r.run(i); err != nil {
 				errs[i] = err
@@ -147,7 +158,7 @@ func PlanDelta(ctx context.Context, min *Minimum, ref Config, target float64) (*
 	}
 	sort.Float64s(exc)
 	q := int(math.Floor((1 - target) * float64(len(exc))))
-	q = min2(max(q, 0), len(exc)-1)
+	q = min(max(q, 0), len(exc)-1)
 	delta := exc[q]
 	if q > 0 {
 		delta = 0.5 * (exc[q-1] + exc[q])

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"sync"
 )
@@ -24,3 +25,20 @@ func parallelChunks(n, workers int, f func(lo, hi int)) {
 }
 
 func workers() int { return runtime.GOMAXPROCS(0) }
+
+// drawBatch fills idx with a minibatch of row indices out of m: independent uniform draws when perm is nil
+// (with replacement), otherwise distinct rows by a partial Fisher–Yates shuffle of perm (len m, a permutation
+// of 0…m−1 that the caller resets to the identity where it wants a reproducible stream to start).
+func drawBatch(idx, perm []int, m int, rng *rand.Rand) {
+	if perm == nil {
+		for i := range idx {
+			idx[i] = rng.IntN(m)
+		}
+		return
+	}
+	for i := range idx {
+		q := i + rng.IntN(m-i)
+		perm[i], perm[q] = perm[q], perm[i]
+		idx[i] = perm[i]
+	}
+}

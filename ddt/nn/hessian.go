@@ -180,24 +180,7 @@ func (n *MLP) seedR(w *work, theta []float64, k, o int) {
 			rzl[oo] = dot(ra, W[oo*(in+1):oo*(in+1)+in])
 		}
 	}
-	p := w.d[L-1]
-	rzL := w.rz[L-1]
-	rdL := w.rd[L-1]
-	var pr float64
-	for c := range rzL {
-		pc := p[c]
-		if c == w.ylab {
-			pc++
-		}
-		pr += pc * rzL[c]
-	}
-	for c := range rzL {
-		pc := p[c]
-		if c == w.ylab {
-			pc++
-		}
-		rdL[c] = pc * (rzL[c] - pr)
-	}
+	n.rSoftmaxError(w)
 	for l := L - 1; l > k; l-- {
 		in, out := n.sizes[l], n.sizes[l+1]
 		W := theta[n.off[l]:n.off[l+1]]
@@ -207,12 +190,6 @@ func (n *MLP) seedR(w *work, theta []float64, k, o int) {
 		for oo := range rd {
 			axpy(rd[oo], W[oo*(in+1):oo*(in+1)+in], re)
 		}
-		rdp := w.rd[l-1][:in]
-		e := w.e[l][:in]
-		rzp := w.rz[l-1][:in]
-		for i := range rdp {
-			s1, s2 := n.sigma12(w, l, i)
-			rdp[i] = s2*rzp[i]*e[i] + s1*re[i]
-		}
+		n.rBackActivation(w, l)
 	}
 }

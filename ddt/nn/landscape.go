@@ -169,6 +169,11 @@ func (ls *Landscape) SampleGrad(dst, theta []float64, j int) {
 	ls.check("theta", theta)
 	w := ls.get()
 	defer ls.put(w)
+	ls.sampleGrad(w, dst, theta, j)
+}
+
+// sampleGrad overwrites dst with ∇ℓ_j(θ) (data term and weight decay), using the workspace w.
+func (ls *Landscape) sampleGrad(w *work, dst, theta []float64, j int) {
 	clear(dst)
 	x, y := ls.Row(j)
 	ls.net.forward(w, theta, x, y)
@@ -211,14 +216,7 @@ func (ls *Landscape) PerSampleGrads(dst *mat.Dense, theta []float64) {
 		w := ls.get()
 		defer ls.put(w)
 		for j := lo; j < hi; j++ {
-			row := raw.Data[j*raw.Stride : j*raw.Stride+c]
-			clear(row)
-			x, y := ls.Row(j)
-			ls.net.forward(w, theta, x, y)
-			ls.net.backward(w, theta, y, 1, row)
-			if ls.l2 != 0 {
-				axpy(ls.l2, theta, row)
-			}
+			ls.sampleGrad(w, raw.Data[j*raw.Stride:j*raw.Stride+c], theta, j)
 		}
 	})
 }

@@ -321,27 +321,7 @@ func (n *MLP) hvp(w *work, theta, v []float64, scale float64, hv []float64) {
 			}
 		}
 	}
-	// R of the softmax error: R{p} = p ⊙ (Rz − pᵀRz); d[L-1] = p − onehot.
-	{
-		p := w.d[L-1]
-		rz := w.rz[L-1]
-		rd := w.rd[L-1]
-		var pr float64
-		for c := range rz {
-			pc := p[c]
-			if c == w.ylab {
-				pc += 1
-			}
-			pr += pc * rz[c]
-		}
-		for c := range rz {
-			pc := p[c]
-			if c == w.ylab {
-				pc += 1
-			}
-			rd[c] = pc * (rz[c] - pr)
-		}
-	}
+	n.rSoftmaxError(w)
 	// R-backward.
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.sizes[l], n.sizes[l+1]
@@ -368,12 +348,40 @@ func (n *MLP) hvp(w *work, theta, v []float64, scale float64, hv []float64) {
 			axpy(d[o], V[o*(in+1):o*(in+1)+in], re)
 			axpy(rd[o], W[o*(in+1):o*(in+1)+in], re)
 		}
-		rdp := w.rd[l-1][:in]
-		e := w.e[l][:in]
-		rzp := w.rz[l-1][:in]
-		for i := range rdp {
-			s1, s2 := n.sigma12(w, l, i)
-			rdp[i] = s2*rzp[i]*e[i] + s1*re[i]
+		n.rBackActivation(w, l)
+	}
+}
+
+// rSoftmaxError writes rd[L−1] = R{d[L−1]}, the R-derivative of the softmax error d = p − onehot (stored in
+// d[L−1] by backward, so p = d + onehot): R{p} = p ⊙ (Rz − pᵀRz), from rz[L−1].
+func (n *MLP) rSoftmaxError(w *work) {
+	L := n.Layers()
+	d, rz, rd := w.d[L-1], w.rz[L-1], w.rd[L-1]
+	prob := func(c int) float64 {
+		if c == w.ylab {
+			return d[c] + 1
 		}
+		return d[c]
+	}
+	var pr float64
+	for c := range rz {
+		pr += prob(c) * rz[c]
+	}
+	for c := range rz {
+		rd[c] = prob(c) * (rz[c] - pr)
+	}
+}
+
+// rBackActivation carries the R-derivative through the activation below layer l (l ≥ 1): with re = R{Wᵀd_l}
+// already in w.re[l] and e = Wᵀd_l in w.e[l], rd[l−1] = σ″(z)·Rz·e + σ′(z)·re.
+func (n *MLP) rBackActivation(w *work, l int) {
+	in := n.sizes[l]
+	rdp := w.rd[l-1][:in]
+	e := w.e[l][:in]
+	rzp := w.rz[l-1][:in]
+	re := w.re[l][:in]
+	for i := range rdp {
+		s1, s2 := n.sigma12(w, l, i)
+		rdp[i] = s2*rzp[i]*e[i] + s1*re[i]
 	}
 }

@@ -16,10 +16,13 @@ import (
 // by k too, and every loss barrier is unchanged. This avoids the reparametrisation trap (Dinh et al. 2017): the
 // landscape is the same up to a linear change of coordinates.
 //
-// It is a small wrapper written here because package landscape had no Scaled when this was built; it works
-// on any landscape.FiniteSum and is safe for concurrent use. Equivalently, SGD with step η on L_k started at
-// θ*/√k is, in θ = √k·φ coordinates, SGD with step k·η on L started at θ*; white noise of strength D becomes
-// white noise of strength k·D (see package experiment).
+// Scaled is landscape.Scaled (the same map, the same Loss, Grad and Hessian; TestScaledAgreesWithLandscapeScaled)
+// extended to finite sums: landscape.Scaled returns a plain landscape.Landscape, so it drops Samples and
+// SampleGrad, and minibatch SGD noise, the gradient-noise covariance and the escape experiments on a scaled
+// network need them. Use landscape.Scaled for analytic landscapes and NewScaled for a network on data (any
+// landscape.FiniteSum). It is safe for concurrent use. Equivalently, SGD with step η on L_k started at θ*/√k
+// is, in θ = √k·φ coordinates, SGD with step k·η on L started at θ*; white noise of strength D becomes white
+// noise of strength k·D (see package experiment).
 type Scaled struct {
 	inner landscape.FiniteSum
 	k     float64

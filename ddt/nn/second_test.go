@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/densitydiffusion/toolkit/ddt/landscape"
 )
 
 func TestLanczosMatchesEigenSym(t *testing.T) {
@@ -208,6 +210,57 @@ func TestScaledSharpnessKnob(t *testing.T) {
 	for _, bad := range []float64{0, -1, math.NaN(), math.Inf(1)} {
 		if _, err := NewScaled(ls, bad); err == nil {
 			t.Errorf("k = %v accepted", bad)
+		}
+	}
+}
+
+// NewScaled is landscape.Scaled with the finite-sum methods kept: on a network both give the same loss, gradient
+// and Hessian, and only NewScaled's result is still a landscape.FiniteSum.
+func TestScaledAgreesWithLandscapeScaled(t *testing.T) {
+	ls, theta := toyLandscape(t, Arch{Inputs: 3, Hidden: []int{4}, Classes: 3, Activation: Tanh}, 25, 0.01, 13)
+	const k = 2.3
+	ours, err := NewScaled(ls, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, err := landscape.Scaled(ls, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := core.(landscape.FiniteSum); ok {
+		t.Log("landscape.Scaled now keeps FiniteSum: nn.Scaled could be dropped in its favour")
+	}
+	phi := ours.ToScaled(theta)
+	phi[0] += 0.1 // away from any special point
+	P := ls.Dim()
+	if a, b := ours.Loss(phi), core.Loss(phi); a != b {
+		t.Errorf("loss %v (nn) vs %v (landscape)", a, b)
+	}
+	g1, g2 := make([]float64, P), make([]float64, P)
+	ours.Grad(g1, phi)
+	core.Grad(g2, phi)
+	for i := range g1 {
+		if math.Abs(g1[i]-g2[i]) > 1e-14*math.Max(1, math.Abs(g2[i])) {
+			t.Fatalf("grad[%d] %v (nn) vs %v (landscape)", i, g1[i], g2[i])
+		}
+	}
+	h1, h2 := mat.NewSymDense(P, nil), mat.NewSymDense(P, nil)
+	ours.Hessian(h1, phi)
+	core.Hessian(h2, phi)
+	if !mat.EqualApprox(h1, h2, 1e-13) {
+		t.Error("Hessians differ")
+	}
+	// The per-sample gradients of the scaled finite sum average to its gradient.
+	mean, gj := make([]float64, P), make([]float64, P)
+	for j := 0; j < ours.Samples(); j++ {
+		ours.SampleGrad(gj, phi, j)
+		for i := range mean {
+			mean[i] += gj[i] / float64(ours.Samples())
+		}
+	}
+	for i := range mean {
+		if math.Abs(mean[i]-g1[i]) > 1e-12*math.Max(1, math.Abs(g1[i])) {
+			t.Fatalf("mean sample gradient[%d] %v, gradient %v", i, mean[i], g1[i])
 		}
 	}
 }
