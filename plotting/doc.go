@@ -14,8 +14,12 @@
 //
 // Series take plain data (slices, a Grid of function values), so charts
 // do not depend on the simulation packages. Labels accept LaTeX-style math
-// between dollar signs (`$-\log\gamma$`, `$\theta_1$`, `$1/\eta$`), shown in
-// Unicode by both back ends (LatexToUnicode).
+// between dollar signs (`$-\log\gamma$`, `$\tau_{SDE}$`, `$\hat\gamma$`,
+// `$\frac{\eta}{2B}$`): Greek letters and symbols become Unicode, accents
+// combining marks (γ̂), and sub- and superscripts are set smaller and lowered
+// or raised — by a text handler in PNG and SVG, as echarts rich text in
+// titles, axis names and legends. Tooltips use the plain Unicode form
+// (LatexToUnicode: θ₁, σ², τ_SDE).
 //
 // One house style: a Role gives every kind of result the same colour and
 // line in every chart — RoleSGD (blue, circles), RoleWhiteNoise (orange,

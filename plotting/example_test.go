@@ -67,8 +67,11 @@ func ExampleEscapeRateChart() {
 		return
 	}
 	opt, _ := f.ECharts()
-	fmt.Println(opt["legend"].(map[string]any)["data"])
-	// Output: [SGD (slope of ln y 0.81 ± 0.014)]
+	// Legend entries carry the name and the icon of what the series draws.
+	for _, e := range opt["legend"].(map[string]any)["data"].([]any) {
+		fmt.Println(e.(map[string]any)["name"])
+	}
+	// Output: SGD (slope of ln y 0.81 ± 0.014)
 }
 
 // A landscape with its critical points and Hessian eigen-directions.

@@ -196,18 +196,21 @@ func (f *Figure) note(r Report) string {
 }
 
 // typeset prepares a label for the static back end: LaTeX between dollar
-// signs is rendered in Unicode (LatexToUnicode), the same text the
-// interactive back end shows. (gonum/plot's text.Latex handler lacks sub-
-// and superscripts, "/" and "|", and sets plain words in math italic, so
-// it is not used.)
+// signs becomes Unicode with sub- and superscripts marked, and the handler
+// (scriptHandler) draws the scripts smaller and lowered or raised.
+// (gonum/plot's text.Latex handler lacks multi-letter scripts, "/" and
+// "|", and sets plain words in math italic, so it is not used.)
 func typeset(s string) (string, text.Handler) {
 	face := font.DefaultCache.Lookup(fontOf(fontSize), fontSize)
 	var buf sfnt.Buffer
 	has := func(r rune) bool {
+		if r == '∇' {
+			return true // scriptHandler draws it
+		}
 		i, err := face.Face.GlyphIndex(&buf, r)
 		return err == nil && i != 0
 	}
-	return latexToText(s, has), text.Plain{Fonts: font.DefaultCache}
+	return latexToText(s, has), scriptHandler{Fonts: font.DefaultCache}
 }
 
 // checkText typesets s once, turning a LaTeX parse panic into an error.
@@ -245,6 +248,7 @@ func (f *Figure) gonumPlot(c *compiled, place LegendPlace) (*plot.Plot, error) {
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = font.From(plot.DefaultFont, fontSize+1)
 		ax.Tick.Label.Font = font.From(plot.DefaultFont, fontSize)
+		ax.Tick.Label.Handler = plainHandler()
 		ax.Padding = 2
 	}
 	for _, t := range []struct {
@@ -255,6 +259,8 @@ func (f *Figure) gonumPlot(c *compiled, place LegendPlace) (*plot.Plot, error) {
 			return nil, err
 		}
 	}
+	p.X.Tick.Marker = minusTicks{plot.DefaultTicks{}}
+	p.Y.Tick.Marker = minusTicks{plot.DefaultTicks{}}
 	if f.X.Log {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
@@ -380,7 +386,7 @@ func (f *Figure) Draw(dc draw.Canvas) (err error) {
 	dc.Fill(dc.Rectangle.Path())
 	note, _ := typeset(f.note(c.report))
 	sty := text.Style{Color: color.Gray{0x55}, Font: font.From(plot.DefaultFont, fontSize-1),
-		Handler: text.Plain{Fonts: font.DefaultCache}, XAlign: draw.XLeft, YAlign: draw.YBottom}
+		Handler: plainHandler(), XAlign: draw.XLeft, YAlign: draw.YBottom}
 	inner := draw.Crop(dc, 4, -8, 4, -4)
 	if note != "" {
 		lines := wrap(note, sty, inner.Max.X-inner.Min.X)
@@ -436,16 +442,37 @@ func wrap(s string, sty text.Style, width vg.Length) []string {
 	return lines
 }
 
-// logTicks labels decades with plain numbers (0.01, 1, 100) or powers of
-// ten outside [1e-3, 1e4], and marks the intermediate values.
+// logTicks marks 1…9 × 10ⁿ and labels as many of them as the range
+// needs: decades when three or more are in range (every second or third
+// one beyond ten decades), 1–2–5 over more than 0.8 of a decade, every mark within a decade, and
+// plain linear ticks when the range is too narrow for any of those. Labels
+// are plain numbers within [1e-3, 1e4] and powers of ten outside.
 type logTicks struct{}
 
 func (logTicks) Ticks(min, max float64) []plot.Tick {
-	if !(min > 0) || !(max > min) {
+	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
 	}
+	span := math.Log10(max / min)
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	step := 1 + int(span)/10 // label every step-th decade
+	decades := 0
+	for e := lo; e <= hi; e++ {
+		if v := math.Pow10(e); v >= min*(1-1e-9) && v <= max*(1+1e-9) {
+			decades++
+		}
+	}
+	labelled := func(m, e int) bool {
+		switch {
+		case decades >= 3:
+			return m == 1 && e%step == 0
+		case span > 0.8:
+			return m == 1 || m == 2 || m == 5
+		}
+		return true
+	}
 	var ticks []plot.Tick
+	n := 0
 	for e := lo; e <= hi; e++ {
 		base := math.Pow10(e)
 		for m := 1; m < 10; m++ {
@@ -454,29 +481,41 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if m == 1 {
-				if e >= -3 && e <= 4 {
-					t.Label = trimFloat(v)
-				} else {
-					t.Label = fmt.Sprintf("1e%d", e)
-				}
+			if labelled(m, e) {
+				t.Label = logLabel(m, e)
+				n++
 			}
 			ticks = append(ticks, t)
 		}
 	}
-	// A short range within one decade gets labelled intermediate ticks.
-	labelled := 0
-	for _, t := range ticks {
-		if t.Label != "" {
-			labelled++
-		}
-	}
-	if labelled < 2 {
-		for i := range ticks {
-			ticks[i].Label = trimFloat(ticks[i].Value)
-		}
+	if n < 2 {
+		// Too narrow for 1…9 × 10ⁿ: linear ticks read best.
+		return plot.DefaultTicks{}.Ticks(min, max)
 	}
 	return ticks
+}
+
+// logLabel is the label of m × 10^e.
+func logLabel(m, e int) string {
+	if e >= -3 && e <= 4 {
+		return trimFloat(float64(m) * math.Pow10(e))
+	}
+	p := "10" + string(mkSup) + strings.ReplaceAll(strconv.Itoa(e), "-", "−") + string(mkEnd)
+	if m == 1 {
+		return p
+	}
+	return strconv.Itoa(m) + "×" + p
+}
+
+// minusTicks sets negative tick labels with a minus sign (−1, not -1).
+type minusTicks struct{ plot.Ticker }
+
+func (m minusTicks) Ticks(min, max float64) []plot.Tick {
+	ts := m.Ticker.Ticks(min, max)
+	for i := range ts {
+		ts[i].Label = strings.ReplaceAll(ts[i].Label, "-", "−")
+	}
+	return ts
 }
 
 func trimFloat(v float64) string {
@@ -485,7 +524,7 @@ func trimFloat(v float64) string {
 
 func fontOf(size vg.Length) font.Font { return font.From(plot.DefaultFont, size) }
 
-func plainHandler() text.Handler { return text.Plain{Fonts: font.DefaultCache} }
+func plainHandler() text.Handler { return scriptHandler{Fonts: font.DefaultCache} }
 
 // legendText typesets legend entries (see typeset).
 func legendText(names []string, sty *text.Style) []string {

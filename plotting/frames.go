@@ -93,9 +93,9 @@ func (f *Frames) Draw(dc draw.Canvas) (err error) {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	title := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, fontSize+2),
-		Handler: text.Plain{Fonts: font.DefaultCache}, XAlign: draw.XCenter, YAlign: draw.YTop}
+		Handler: plainHandler(), XAlign: draw.XCenter, YAlign: draw.YTop}
 	capSty := text.Style{Color: color.Gray{0x55}, Font: font.From(plot.DefaultFont, fontSize-1),
-		Handler: text.Plain{Fonts: font.DefaultCache}, XAlign: draw.XLeft, YAlign: draw.YBottom}
+		Handler: plainHandler(), XAlign: draw.XLeft, YAlign: draw.YBottom}
 	t, _ := typeset(f.Title)
 	dc.FillText(title, vg.Point{X: dc.Center().X, Y: dc.Max.Y - 4}, t)
 	skipped := 0
@@ -109,11 +109,18 @@ func (f *Frames) Draw(dc draw.Canvas) (err error) {
 		skipped += c.report.Skipped
 	}
 	note, _ := typeset((&Figure{Caption: f.Caption}).note(Report{Skipped: skipped}))
+	// The caption is wrapped to the width, like a Figure's.
+	var capH vg.Length
 	if note != "" {
-		dc.FillText(capSty, vg.Point{X: dc.Min.X + 4, Y: dc.Min.Y + 4}, note)
+		lines := wrap(note, capSty, dc.Max.X-dc.Min.X-12)
+		lh := capSty.Rectangle("M").Size().Y
+		capH = lh * vg.Length(len(lines)-1)
+		for i, l := range lines {
+			dc.FillText(capSty, vg.Point{X: dc.Min.X + 4, Y: dc.Min.Y + 4 + capH - lh*vg.Length(i)}, l)
+		}
 	}
 	rows := (len(f.Frames) + f.cols() - 1) / f.cols()
-	grid := draw.Crop(dc, 2, -2, 0.6*vg.Centimeter, -0.9*vg.Centimeter)
+	grid := draw.Crop(dc, 2, -2, 0.6*vg.Centimeter+capH, -0.9*vg.Centimeter)
 	// One legend for all tiles, in a column on the right.
 	if first := f.Frames[0]; first.Legend != LegendNone && len(compiledFrames[0].names) > 0 {
 		l, names, err := legendOf(compiledFrames[0], LegendRight)
@@ -128,7 +135,7 @@ func (f *Frames) Draw(dc draw.Canvas) (err error) {
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", i, err)
 		}
-		p.Title.Text, _ = typeset(f.label(i))
+		p.Title.Text, p.Title.TextStyle.Handler = typeset(f.label(i))
 		p.Title.TextStyle.Font = font.From(plot.DefaultFont, fontSize)
 		p.Draw(tiles.At(grid, i%f.cols(), i/f.cols()))
 	}
@@ -146,6 +153,7 @@ func (f *Frames) ECharts() (map[string]any, error) {
 	var options []any
 	var labels []string
 	var nseries int
+	captionLines := 0
 	for i, fr := range f.Frames {
 		c, err := fr.compile()
 		if err != nil {
@@ -164,11 +172,15 @@ func (f *Frames) ECharts() (map[string]any, error) {
 		}
 		label := LatexToUnicode(f.label(i))
 		labels = append(labels, label)
-		titles := []map[string]any{{"text": LatexToUnicode(f.Title), "subtext": label, "left": "center", "top": 0, "itemGap": 4,
-			"subtextStyle": map[string]any{"fontSize": 13, "color": "#333"}}}
+		titles := []map[string]any{{"text": richText(f.Title), "subtext": richText(f.label(i)), "left": "center", "top": 0, "itemGap": 10,
+			"textStyle":    map[string]any{"rich": richStyles(15)},
+			"subtextStyle": map[string]any{"fontSize": 13, "color": "#333", "rich": richStyles(13)}}}
 		if f.Caption != "" {
-			titles = append(titles, map[string]any{"subtext": f.Caption, "left": 8, "bottom": 40,
-				"subtextStyle": map[string]any{"color": "#555", "fontSize": 11}})
+			w, _ := f.Size()
+			t, n := captionTitle(LatexToUnicode(f.Caption), w.Dots(DPI))
+			t["bottom"] = 40
+			titles = append(titles, t)
+			captionLines = n
 		}
 		options = append(options, map[string]any{"title": titles, "series": series})
 	}
@@ -178,7 +190,7 @@ func (f *Frames) ECharts() (map[string]any, error) {
 		"playInterval": 700, "bottom": 0, "left": 40, "right": 40, "label": map[string]any{"fontSize": 10}}
 	if g, ok := base["grid"].(map[string]any); ok {
 		g["top"] = g["top"].(int) + 20
-		g["bottom"] = 110
+		g["bottom"] = 95 + captionLineHeight*captionLines
 	}
 	if l, ok := base["legend"].(map[string]any); ok {
 		l["top"] = 50

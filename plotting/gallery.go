@@ -106,7 +106,7 @@ func Gallery() ([]NamedChart, error) {
 		tSGD, tWN = append(tSGD, math.Exp(0.9*v)), append(tWN, math.Exp(0.6*v))
 	}
 	esc, err := EscapeRateChart{Title: "Mean escape time against 1/k", Caption: "synthetic: τ ∝ exp(0.9/k) (SGD), exp(0.6/k) (white noise); 95% intervals; seed 1",
-		X: Axis{Label: "$1/k$"}, Y: Axis{Label: "$\\tau$ (steps)", Log: true}, Legend: LegendTopLeft,
+		X: Axis{Label: "$1/k$"}, Y: Axis{Label: "$\\tau_{SDE}$ (steps)", Log: true}, Legend: LegendTopLeft,
 		Theory: []Curve{{Name: "DDT theory (SGD)", X: tx, Y: tSGD, Role: RoleTheory}, {Name: "Kramers (white noise)", X: tx, Y: tWN, Role: RoleExact}},
 		Measured: []Measured{{Name: "SGD", X: ik, Y: tauSGD, Lo: loSGD, Hi: hiSGD, Role: RoleSGD, FitSlope: true},
 			{Name: "GD + white noise", X: ik, Y: tauWN, Lo: loWN, Hi: hiWN, Role: RoleWhiteNoise, FitSlope: true}}}.Figure()

@@ -87,7 +87,7 @@ func extraCharts() []NamedChart {
 	c.Add(Contour{Name: "level sets", Grid: g, N: 8}, field,
 		Trajectory{Name: "GD", X: []float64{-1.4, -1.2, -1.05, -1.01, -1}, Y: []float64{0.8, 0.4, 0.15, 0.05, 0}, Role: RoleTheory})
 	x := []float64{1, 10, 100, 1000}
-	ll := New("Power law on log-log axes", "batch size $B$", "$\\mathrm{Tr}(C)$")
+	ll := New("Power law on log-log axes", "batch size $B$", "$\\hat\\sigma^2_B = \\mathrm{Tr}(\\bar{C})$")
 	ll.X.Log, ll.Y.Log = true, true
 	ll.Add(Line{Name: "$\\propto 1/B$", X: x, Y: []float64{1, 0.1, 0.01, 0.001}, Role: RoleExact},
 		Line{Name: "dashed", X: x, Y: []float64{2, 0.2, 0.02, 0.002}, Dashed: true},

@@ -49,9 +49,9 @@ func (f *Figure) echartsOption(c *compiled) (map[string]any, error) {
 	xmin, xmax, ymin, ymax := f.axisRange(c)
 	axis := func(a Axis, lo, hi float64, x bool) map[string]any {
 		m := map[string]any{
-			"type": "value", "name": LatexToUnicode(a.Label), "nameLocation": "middle",
+			"type": "value", "name": richText(a.Label), "nameLocation": "middle",
 			"nameGap": 30, "scale": true,
-			"nameTextStyle": map[string]any{"fontSize": 13},
+			"nameTextStyle": map[string]any{"fontSize": 13, "rich": richStyles(13)},
 			"splitLine":     map[string]any{"lineStyle": map[string]any{"color": "#e4e4e4"}},
 			"axisLine":      map[string]any{"onZero": false},
 		}
@@ -68,10 +68,17 @@ func (f *Figure) echartsOption(c *compiled) (map[string]any, error) {
 		for _, p := range c.prims {
 			hasCells = hasCells || p.kind == primCells
 		}
-		if (x && (f.X.Min != 0 || f.X.Max != 0)) || (!x && (f.Y.Min != 0 || f.Y.Max != 0)) || hasCells {
+		fixed := (x && (f.X.Min != 0 || f.X.Max != 0)) || (!x && (f.Y.Min != 0 || f.Y.Max != 0)) || hasCells
+		if fixed {
 			m["min"], m["max"] = round6(lo), round6(hi)
 			// Bounds that are not round numbers make ugly labels.
 			m["axisLabel"] = map[string]any{"showMinLabel": isRound(lo), "showMaxLabel": isRound(hi)}
+		} else if a.Log && decadesIn(lo, hi) >= 2 {
+			// echarts widens a log axis to whole decades, which can leave
+			// most of the chart empty; keep the padded data range, as the
+			// static image does, with the labels on the decades inside.
+			m["min"], m["max"] = sig3(lo), sig3(hi)
+			m["axisLabel"] = map[string]any{"showMinLabel": false, "showMaxLabel": false}
 		}
 		return m
 	}
@@ -90,11 +97,15 @@ func (f *Figure) echartsOption(c *compiled) (map[string]any, error) {
 		series = append(series, s)
 	}
 	note := f.note(c.report)
-	titles := []map[string]any{{"text": LatexToUnicode(f.Title), "left": "center", "top": 4,
-		"textStyle": map[string]any{"fontSize": 15}}}
+	w, _ := f.Size()
+	titles := []map[string]any{{"text": richText(f.Title), "left": "center", "top": 4,
+		"textStyle": map[string]any{"fontSize": 15, "rich": richStyles(15)}}}
+	noteLines := 0
 	if note != "" {
-		titles = append(titles, map[string]any{"subtext": note, "left": 8, "bottom": 0,
-			"subtextStyle": map[string]any{"color": "#555", "fontSize": 11}})
+		var t map[string]any
+		t, noteLines = captionTitle(LatexToUnicode(note), w.Dots(DPI))
+		t["bottom"] = 2
+		titles = append(titles, t)
 	}
 	right := 30
 	opt := map[string]any{
@@ -117,9 +128,13 @@ func (f *Figure) echartsOption(c *compiled) (map[string]any, error) {
 	top := 64
 	if f.Legend != LegendNone && len(c.names) > 0 {
 		names := legendNames(c.names)
-		opt["legend"] = map[string]any{"data": names, "top": 26, "left": "center", "width": "90%"}
+		legend := map[string]any{"data": legendData(c, names), "top": 26, "left": "center", "width": "90%", "itemHeight": 10, "itemWidth": 22,
+			"textStyle": map[string]any{"rich": richStyles(12)}}
+		if fm := richFormatter(c.names); fm != "" {
+			legend["formatter"] = fm
+		}
+		opt["legend"] = legend
 		// A plain legend wraps onto more lines; make room for them.
-		w, _ := f.Size()
 		avail := 0.9*w.Dots(DPI) - 20
 		lines, cur := 1, 0.0
 		for _, n := range names {
@@ -144,10 +159,112 @@ func (f *Figure) echartsOption(c *compiled) (map[string]any, error) {
 	}
 	bottom := 50
 	if note != "" {
-		bottom = 70
+		bottom = 56 + captionLineHeight*noteLines
 	}
 	opt["grid"] = map[string]any{"left": 75, "right": right, "top": top, "bottom": bottom}
 	return opt, nil
+}
+
+// decadesIn counts the powers of ten in [lo, hi].
+func decadesIn(lo, hi float64) int {
+	if !(lo > 0) || !(hi > lo) {
+		return 0
+	}
+	return int(math.Floor(math.Log10(hi)+1e-9) - math.Ceil(math.Log10(lo)-1e-9) + 1)
+}
+
+// sig3 rounds v to three significant digits.
+func sig3(v float64) float64 {
+	if v == 0 || !finite(v) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-2)
+	return math.Round(v/p) * p
+}
+
+// captionLineHeight is the line height of captions in pixels.
+const captionLineHeight = 15
+
+// captionTitle is an echarts title component that shows caption in full,
+// wrapped to the chart width w (pixels), and the number of lines that it
+// is expected to take.
+func captionTitle(caption string, w float64) (map[string]any, int) {
+	avail := w - 16
+	// Estimated width of 11 px serif text: 5.6 px per character.
+	lines, cur := 0, 0.0
+	for _, para := range strings.Split(caption, "\n") {
+		lines++
+		cur = 0
+		for _, word := range strings.Fields(para) {
+			ww := 5.6 * float64(len([]rune(word))+1)
+			if cur+ww > avail && cur > 0 {
+				lines++
+				cur = 0
+			}
+			cur += ww
+		}
+	}
+	return map[string]any{"subtext": caption, "left": 8, "itemGap": 0,
+		"subtextStyle": map[string]any{"color": "#555", "fontSize": 11, "lineHeight": captionLineHeight,
+			"width": avail, "overflow": "break"}}, lines
+}
+
+// richFormatter returns a legend formatter that shows the rich-text form
+// of the series names that have scripts, or "" if none has.
+func richFormatter(names []string) string {
+	// The function's source travels inside a JSON string, where double
+	// quotes and backslashes would arrive escaped: single-quoted literals
+	// with ' and \ replaced by look-alikes keep it plain.
+	lit := strings.NewReplacer("'", "′", "\\", "∖", "\n", " ")
+	var b strings.Builder
+	for _, n := range names {
+		u, r := LatexToUnicode(n), richText(n)
+		if u != r {
+			if b.Len() > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("'" + lit.Replace(u) + "':'" + lit.Replace(r) + "'")
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return jsFunc("function(n){var m={" + b.String() + "};return Object.prototype.hasOwnProperty.call(m,n)?m[n]:n;}")
+}
+
+// legendData gives each legend entry the icon of what it draws: the
+// marker shape for points, a plain stroke for lines and bars, a square for
+// bands and cells. (echarts would otherwise show the hover dots of lines
+// and the first part of a series, e.g. its interval bars.)
+func legendData(c *compiled, names []string) []any {
+	out := make([]any, len(names))
+	for k, n := range c.names {
+		icon := ""
+		for _, p := range c.prims {
+			if p.name != n {
+				continue
+			}
+			switch p.kind {
+			case primMarkers:
+				icon = p.shape.echarts()
+			case primFill, primCells:
+				icon = "rect" // a histogram's outline does not make it a line
+			default:
+				if icon == "" {
+					icon = "path://M0,0H24V2.4H0Z"
+				}
+			}
+			if p.kind == primMarkers {
+				break
+			}
+		}
+		if icon == "" {
+			out[k] = names[k]
+			continue
+		}
+		out[k] = map[string]any{"name": names[k], "icon": icon}
+	}
+	return out
 }
 
 func legendNames(names []string) []string {
@@ -322,172 +439,4 @@ func echartsSeries(p prim, xspan, yspan float64, xlog, ylog bool) (map[string]an
 			"clip": true, "progressive": 0, "color": hex(colormap(0.5)), "itemStyle": map[string]any{"color": hex(colormap(0.5))}}, nil
 	}
 	return nil, fmt.Errorf("plotting: unknown primitive %d", p.kind)
-}
-
-// LatexToUnicode turns the LaTeX-style labels used by the static back end
-// into plain Unicode for the interactive one: `$-\log\gamma$` → "−log γ".
-// Unknown commands lose their backslash.
-func LatexToUnicode(s string) string { return latexToText(s, nil) }
-
-// asciiFallback replaces symbols missing from a font.
-var asciiFallback = map[rune]string{'∇': "grad ", '∝': "~", '∼': "~", '⟨': "<", '⟩': ">"}
-
-// latexToText is LatexToUnicode for a font that has the runes for which
-// has returns true (nil: every rune); missing symbols get ASCII stand-ins
-// and missing sub- or superscripts the _(...) and ^(...) forms.
-func latexToText(s string, has func(rune) bool) string {
-	var b strings.Builder
-	parts := strings.Split(s, "$")
-	if len(parts) == 1 {
-		parts = []string{s}
-	}
-	for i, part := range parts {
-		if i%2 == 0 {
-			b.WriteString(part)
-			continue
-		}
-		b.WriteString(mathToUnicode(part, has))
-	}
-	if has == nil {
-		return b.String()
-	}
-	var out strings.Builder
-	for _, r := range b.String() {
-		if alt, ok := asciiFallback[r]; ok && !has(r) {
-			out.WriteString(alt)
-			continue
-		}
-		out.WriteRune(r)
-	}
-	return out.String()
-}
-
-var latexSymbols = map[string]string{
-	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-	"eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
-	"pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ",
-	"omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ",
-	"Phi": "Φ", "Omega": "Ω", "nabla": "∇", "partial": "∂", "infty": "∞", "cdot": "·",
-	"times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "sim": "∼",
-	"propto": "∝", "pm": "±", "to": "→", "rightarrow": "→", "sqrt": "√", "log": "log",
-	"ln": "ln", "exp": "exp", "det": "det", "Delta L": "ΔL", "quad": " ", ",": " ", ";": " ",
-	"langle": "⟨", "rangle": "⟩", "mathrm": "", "mathbf": "", "mathcal": "", "operatorname": "",
-	"text": "", "left": "", "right": "", "star": "*", "ast": "*", "prime": "′", "ell": "ℓ",
-}
-
-var supers = map[rune]rune{'0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶',
-	'7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', '+': '⁺', 'n': 'ⁿ', 'i': 'ⁱ', 'T': 'ᵀ', '*': '*', '−': '⁻'}
-var subs = map[rune]rune{'0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆',
-	'7': '₇', '8': '₈', '9': '₉', '-': '₋', '+': '₊', 'i': 'ᵢ', 'j': 'ⱼ', 'k': 'ₖ', 'n': 'ₙ',
-	'a': 'ₐ', 'e': 'ₑ', 'o': 'ₒ', 'x': 'ₓ', 'm': 'ₘ', 's': 'ₛ', 't': 'ₜ', 'p': 'ₚ', 'r': 'ᵣ'}
-
-func mathToUnicode(m string, has func(rune) bool) string {
-	rs := []rune(m)
-	var b strings.Builder
-	// group reads a {...} group or a single rune starting at i.
-	group := func(i int) (string, int) {
-		if i >= len(rs) {
-			return "", i
-		}
-		if rs[i] == '{' {
-			depth := 0
-			for j := i; j < len(rs); j++ {
-				switch rs[j] {
-				case '{':
-					depth++
-				case '}':
-					depth--
-					if depth == 0 {
-						return string(rs[i+1 : j]), j + 1
-					}
-				}
-			}
-			return string(rs[i+1:]), len(rs)
-		}
-		if rs[i] == '\\' {
-			j := i + 1
-			for j < len(rs) && (rs[j] >= 'a' && rs[j] <= 'z' || rs[j] >= 'A' && rs[j] <= 'Z') {
-				j++
-			}
-			return string(rs[i:j]), j
-		}
-		return string(rs[i]), i + 1
-	}
-	script := func(inner string, table map[rune]rune, mark string) string {
-		u := mathToUnicode(inner, has)
-		var out strings.Builder
-		for _, r := range u {
-			c, ok := table[r]
-			if !ok || (has != nil && !has(c)) {
-				if len([]rune(u)) == 1 {
-					return mark + u
-				}
-				return mark + "(" + u + ")"
-			}
-			out.WriteRune(c)
-		}
-		if len([]rune(u)) == 1 {
-			return out.String()
-		}
-		return out.String()
-	}
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		switch {
-		case r == '\\':
-			j := i + 1
-			for j < len(rs) && (rs[j] >= 'a' && rs[j] <= 'z' || rs[j] >= 'A' && rs[j] <= 'Z') {
-				j++
-			}
-			if j == i+1 && j < len(rs) {
-				j++ // \, \; \{ etc.
-			}
-			cmd := string(rs[i+1 : j])
-			i = j
-			if cmd == "frac" {
-				num, k := group(i)
-				den, k2 := group(k)
-				i = k2
-				b.WriteString(wrapParen(mathToUnicode(num, has)) + "/" + wrapParen(mathToUnicode(den, has)))
-				continue
-			}
-			if sym, ok := latexSymbols[cmd]; ok {
-				b.WriteString(sym)
-				if (cmd == "log" || cmd == "ln" || cmd == "exp" || cmd == "det") && i < len(rs) && rs[i] != '(' && rs[i] != '_' && rs[i] != '^' {
-					b.WriteString(" ")
-				}
-				continue
-			}
-			if cmd == "{" || cmd == "}" || cmd == "%" || cmd == "_" || cmd == "$" {
-				b.WriteString(cmd)
-				continue
-			}
-			b.WriteString(cmd)
-		case r == '^' || r == '_':
-			g, k := group(i + 1)
-			i = k
-			if r == '^' {
-				b.WriteString(script(g, supers, "^"))
-			} else {
-				b.WriteString(script(g, subs, "_"))
-			}
-		case r == '{' || r == '}' || r == ' ':
-			// Spaces in math mode are not typeset (use \, or \quad).
-			i++
-		case r == '-':
-			b.WriteRune('−')
-			i++
-		default:
-			b.WriteRune(r)
-			i++
-		}
-	}
-	return b.String()
-}
-
-func wrapParen(s string) string {
-	if len([]rune(s)) <= 1 || !strings.ContainsAny(s, " +−-·×/") {
-		return s
-	}
-	return "(" + s + ")"
 }
