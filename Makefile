@@ -35,7 +35,7 @@ MATHJAX_VERSION := 2.7.9
 MATHJAX_SHA512 := sha512-NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8+CCVl5p9G2IHcAl/wJa+5+BQ==
 export DDT_MATHJAX_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ddt-toolkit/mathjax-$(MATHJAX_VERSION)
 
-.PHONY: help setup tools jupyter kernel echarts mathjax browser report test vet nbcheck notebooks gotest clean-notebooks clean
+.PHONY: help setup tools jupyter kernel echarts mathjax browser report test vet nbcheck notebooks gotest clean-notebooks clean assignments
 
 help:
 	@echo "make report    execute the notebooks, write reports/index.html and one HTML per notebook"
@@ -43,6 +43,7 @@ help:
 	@echo "make setup     install what is missing: bin/gonb, bin/goimports, Jupyter, the GoNB kernel, echarts, MathJax"
 	@echo "make browser   install chromium (for the tests that open reports in a headless browser)"
 	@echo "make clean-notebooks   strip outputs from every notebook (do this before committing)"
+	@echo "make assignments  write the student versions of the coursework notebooks to release/"
 	@echo "Variables: RUN=PATTERN (select notebooks), REPORTS=dir, NBRUN_FLAGS=..., RACE_FLAGS=..."
 
 setup: tools jupyter kernel echarts mathjax
@@ -128,3 +129,9 @@ clean-notebooks:
 
 clean:
 	rm -rf $(REPORTS) $(ROOT)/.cache
+
+# Coursework: the student versions of every assignment (solutions stubbed, hidden tests removed) in release/.
+assignments:
+	@mkdir -p release; for f in notebooks/assignments/a*.ipynb; do \
+		go run ./cmd/assign student "$$f" "release/$$(basename "$$f")" || exit 1; done; \
+	echo "assignments: student versions in release/ (notebooks/assignments/README.md: release, collect, grade)"

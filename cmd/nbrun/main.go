@@ -9,7 +9,8 @@
 //	nbrun fetch-data NAME... download and verify public data sets (into DDT_DATA_CACHE unless the mirror has them)
 //
 // PATHs are notebooks or folders; the default is notebooks/. Folders are searched recursively, skipping
-// folders named testdata (the failing fixtures) and .ipynb_checkpoints; a notebook named explicitly is
+// folders named testdata (the failing fixtures) and .ipynb_checkpoints (run, without PATHs, also leaves out
+// notebooks/assignments/: the instructor versions hold the solutions); a notebook named explicitly is
 // always taken. -run keeps the notebooks whose path (relative to the repository root, with slashes)
 // matches the regular expression PATTERN, as `go test -run` does for tests.
 //
@@ -103,7 +104,7 @@ const usage = `nbrun executes, checks, exports and cleans the toolkit's GoNB not
   nbrun new FILE [TITLE]    create a notebook with the standard first cell
   nbrun fetch-data NAME...  download public data sets into the data cache (DDT_DATA_CACHE), verified
 
-PATH is a notebook or a folder (default notebooks/, without testdata/ folders).
+PATH is a notebook or a folder (default notebooks/, without testdata/ folders; run also leaves out notebooks/assignments/, whose instructor versions hold the solutions).
 `
 
 func runCmd(root string, args []string, stdout, stderr io.Writer) (int, error) {
@@ -123,6 +124,13 @@ func runCmd(root string, args []string, stdout, stderr io.Writer) (int, error) {
 	paths, err := Select(root, fl.Args(), *pattern)
 	if err != nil {
 		return 2, err
+	}
+	if len(fl.Args()) == 0 {
+		// The instructor versions of the assignments hold their solutions: they are checked (nbrun check)
+		// and graded in tests (go test ./cmd/assign), never published as reports unless named explicitly.
+		if paths = WithoutAssignments(paths); len(paths) == 0 {
+			return 2, fmt.Errorf("no notebooks to run outside %s (name it explicitly to execute an assignment)", AssignmentsDir)
+		}
 	}
 	env := Environ(root, os.Environ())
 	jupyter, err := Preflight(env)
@@ -264,6 +272,20 @@ func fetchDataCmd(names []string, stdout io.Writer) (int, error) {
 	return 0, nil
 }
 
+// AssignmentsDir holds the coursework's instructor notebooks (with solutions), relative to the root.
+const AssignmentsDir = "notebooks/assignments"
+
+// WithoutAssignments drops the notebooks under AssignmentsDir from a selection.
+func WithoutAssignments(paths []string) []string {
+	kept := paths[:0:0]
+	for _, p := range paths {
+		if !strings.HasPrefix(p, AssignmentsDir+"/") {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
 // Select resolves PATH arguments (relative to the current folder) to notebooks, as slash paths
 // relative to root, sorted, filtered by the pattern.
 func Select(root string, args []string, pattern string) ([]string, error) {
@@ -327,30 +349,6 @@ func Select(root string, args []string, pattern string) ([]string, error) {
 	}
 	sort.Strings(paths)
 	return paths, nil
-}
-
-// Environ returns env with root/bin first in PATH and, when JUPYTER_DATA_DIR is unset and root/.jupyter
-// exists, JUPYTER_DATA_DIR=root/.jupyter.
-func Environ(root string, env []string) []string {
-	out := make([]string, 0, len(env)+2)
-	path, hasData := "", false
-	for _, kv := range env {
-		switch {
-		case strings.HasPrefix(kv, "PATH="):
-			path = strings.TrimPrefix(kv, "PATH=")
-			continue
-		case strings.HasPrefix(kv, "JUPYTER_DATA_DIR="):
-			hasData = kv != "JUPYTER_DATA_DIR="
-		}
-		out = append(out, kv)
-	}
-	out = append(out, "PATH="+filepath.Join(root, "bin")+string(filepath.ListSeparator)+path)
-	if !hasData {
-		if st, err := os.Stat(filepath.Join(root, ".jupyter")); err == nil && st.IsDir() {
-			out = append(out, "JUPYTER_DATA_DIR="+filepath.Join(root, ".jupyter"))
-		}
-	}
-	return out
 }
 
 func mustCwd() string {

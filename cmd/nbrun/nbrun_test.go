@@ -286,6 +286,9 @@ func TestSelect(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("default selection = %v, want %s (no testdata, no checkpoints)", got, want)
 	}
+	if got := WithoutAssignments(got); strings.Join(got, " ") != "notebooks/00-a.ipynb notebooks/01-b.ipynb" {
+		t.Errorf("report selection = %v, want no assignments (their instructor versions hold the solutions)", got)
+	}
 	if got, _ := Select(root, nil, "01-"); strings.Join(got, " ") != "notebooks/01-b.ipynb" {
 		t.Errorf("-run 01- = %v", got)
 	}

@@ -1,4 +1,4 @@
-package main
+package notebook
 
 import (
 	"encoding/json"
@@ -17,8 +17,8 @@ type Failure struct {
 	Lines  []string // first lines of the error
 }
 
-// maxLines is how many lines of an error a Failure keeps.
-const maxLines = 8
+// MaxLines is how many lines of an error a Failure keeps.
+const MaxLines = 8
 
 func (f Failure) String() string {
 	var b strings.Builder
@@ -56,9 +56,9 @@ func ScanOutputs(nb *Notebook) []Failure {
 		if c.CellType != "code" {
 			continue
 		}
-		if f, ok := scanCell(c); ok {
+		if f, ok := ScanCell(c); ok {
 			f.Cell = i + 1
-			f.Source = firstLine(string(c.Source))
+			f.Source = FirstLine(string(c.Source))
 			if c.ExecutionCount != nil {
 				f.Exec = *c.ExecutionCount
 			}
@@ -68,7 +68,9 @@ func ScanOutputs(nb *Notebook) []Failure {
 	return fs
 }
 
-func scanCell(c Cell) (Failure, bool) {
+// ScanCell classifies the outputs of one executed code cell: the Failure (without its cell number, source and
+// execution count, which ScanOutputs fills in) and whether the cell failed.
+func ScanCell(c Cell) (Failure, bool) {
 	var stderr, stdout strings.Builder
 	var errOut *Output
 	var htmlErr []string
@@ -86,7 +88,7 @@ func scanCell(c Cell) (Failure, bool) {
 				errOut = o
 			}
 		case "display_data", "execute_result":
-			if t := gonbErrorText(o); len(t) > 0 {
+			if t := CompileErrors(o); len(t) > 0 {
 				htmlErr = append(htmlErr, t...)
 			}
 		}
@@ -94,31 +96,31 @@ func scanCell(c Cell) (Failure, bool) {
 	se, so := stderr.String(), stdout.String()
 	switch {
 	case reSignal.MatchString(se) && strings.Contains(se, "signal: interrupt"):
-		return Failure{Kind: "timeout (interrupted after the per-cell timeout)", Lines: tail(so+se, maxLines)}, true
+		return Failure{Kind: "timeout (interrupted after the per-cell timeout)", Lines: tail(so+se, MaxLines)}, true
 	case rePanic.MatchString(se):
-		return Failure{Kind: "panic", Lines: from(se, rePanic, maxLines)}, true
+		return Failure{Kind: "panic", Lines: from(se, rePanic, MaxLines)}, true
 	case reTestFail.MatchString(so) || reTestFail.MatchString(se):
-		return Failure{Kind: "test failed", Lines: head(testFailLines(so+se), maxLines)}, true
+		return Failure{Kind: "test failed", Lines: head(testFailLines(so+se), MaxLines)}, true
 	case len(htmlErr) > 0:
-		return Failure{Kind: "compile error", Lines: head(htmlErr, maxLines)}, true
+		return Failure{Kind: "compile error", Lines: head(htmlErr, MaxLines)}, true
 	case errOut != nil:
 		lines := []string{errOut.Ename + ": " + errOut.Evalue}
 		for _, t := range errOut.Traceback {
-			lines = append(lines, splitNonEmpty(stripANSI(t))...)
+			lines = append(lines, SplitNonEmpty(StripANSI(t))...)
 		}
-		lines = append(lines, splitNonEmpty(se)...)
-		return Failure{Kind: "error", Lines: head(dedupe(lines), maxLines)}, true
+		lines = append(lines, SplitNonEmpty(se)...)
+		return Failure{Kind: "error", Lines: head(dedupe(lines), MaxLines)}, true
 	case reExit.MatchString(se):
-		return Failure{Kind: "shell command failed", Lines: tail(se, maxLines)}, true
+		return Failure{Kind: "shell command failed", Lines: tail(se, MaxLines)}, true
 	case reSignal.MatchString(se):
-		return Failure{Kind: "killed", Lines: tail(se, maxLines)}, true
+		return Failure{Kind: "killed", Lines: tail(se, MaxLines)}, true
 	}
 	return Failure{}, false
 }
 
-// gonbErrorText extracts the text of an error GoNB rendered as HTML (compile errors): the displayed
+// CompileErrors extracts the text of an error GoNB rendered as HTML (compile errors): the displayed
 // stderr block, without the style sheet and the hover-only source context.
-func gonbErrorText(o *Output) []string {
+func CompileErrors(o *Output) []string {
 	raw, ok := o.Data["text/html"]
 	if !ok {
 		return nil
@@ -134,16 +136,16 @@ func gonbErrorText(o *Output) []string {
 	s = reStyle.ReplaceAllString(s, "")
 	s = reContext.ReplaceAllString(s, "")
 	s = reTag.ReplaceAllString(s, "")
-	return splitNonEmpty(html.UnescapeString(s))
+	return SplitNonEmpty(html.UnescapeString(s))
 }
 
 var reANSI = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
-func stripANSI(s string) string { return reANSI.ReplaceAllString(s, "") }
+func StripANSI(s string) string { return reANSI.ReplaceAllString(s, "") }
 
-func splitNonEmpty(s string) []string {
+func SplitNonEmpty(s string) []string {
 	var out []string
-	for _, l := range strings.Split(stripANSI(s), "\n") {
+	for _, l := range strings.Split(StripANSI(s), "\n") {
 		l = strings.TrimRight(l, " \t\r")
 		if strings.TrimSpace(l) != "" {
 			out = append(out, l)
@@ -160,7 +162,7 @@ func head(lines []string, n int) []string {
 }
 
 func tail(s string, n int) []string {
-	lines := splitNonEmpty(s)
+	lines := SplitNonEmpty(s)
 	if len(lines) > n {
 		return append([]string{"…"}, lines[len(lines)-n:]...)
 	}
@@ -172,14 +174,14 @@ func from(s string, re *regexp.Regexp, n int) []string {
 	if loc := re.FindStringIndex(s); loc != nil {
 		s = s[loc[0]:]
 	}
-	return head(splitNonEmpty(s), n)
+	return head(SplitNonEmpty(s), n)
 }
 
 // testFailLines keeps what explains a failing test: its messages and the FAIL lines, not the
 // progress lines of tests that ran.
 func testFailLines(out string) []string {
 	var keep []string
-	for _, l := range splitNonEmpty(out) {
+	for _, l := range SplitNonEmpty(out) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- PASS") || strings.HasPrefix(t, "--- SKIP") || t == "PASS" {
 			continue
@@ -201,9 +203,9 @@ func dedupe(lines []string) []string {
 	return out
 }
 
-// firstLine returns the first line of a cell's source that says what it does: not blank, and not a
+// FirstLine returns the first line of a cell's source that says what it does: not blank, and not a
 // GoNB magic such as %% or %test when anything else is there.
-func firstLine(src string) string {
+func FirstLine(src string) string {
 	first := ""
 	for _, l := range strings.Split(src, "\n") {
 		l = strings.TrimSpace(l)
