@@ -1,7 +1,8 @@
 # Density Diffusion Toolkit.
 #
 #   make report   executes every notebook and writes the HTML reports to reports/ (the main job)
-#   make test     go vet, notebook checks and execution, go test (race detector on ddt/...)
+#   make test     go vet, notebook checks and execution, the reports opened in a browser, go test (race
+#                 detector on ddt/...)
 #
 # Both install what is missing first (make setup): GoNB and goimports from the versions pinned in go.mod
 # into ./bin, a headless Jupyter (apt-get as root on Debian/Ubuntu, else the command to run), the GoNB
@@ -28,6 +29,8 @@ NBRUN := go run ./cmd/nbrun
 # (measured on 2 cores: see README, Testing); the same tests run in full without -race below.
 RACE_PKGS ?= ./ddt/...
 RACE_FLAGS ?= -race -short
+BROWSER_CHECK ?= 1
+SHOTS ?= $(or $(DDT_TEST_ARTIFACTS),$(ROOT)/.cache/screenshots)
 GOTEST_LOG := $(ROOT)/.cache/gotest.log
 # MathJax 2.7 (Apache-2.0) for LaTeX in offline reports: npm pack, checked against the registry's sha512,
 # the parts nbconvert's HTML uses unpacked into the user cache (nbrun copies them into reports/mathjax).
@@ -35,15 +38,17 @@ MATHJAX_VERSION := 2.7.9
 MATHJAX_SHA512 := sha512-NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8+CCVl5p9G2IHcAl/wJa+5+BQ==
 export DDT_MATHJAX_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ddt-toolkit/mathjax-$(MATHJAX_VERSION)
 
-.PHONY: help setup tools jupyter kernel echarts mathjax browser report test vet nbcheck notebooks gotest clean-notebooks clean assignments
+.PHONY: help setup tools jupyter kernel echarts mathjax browser report reports-browser test vet nbcheck notebooks gotest clean-notebooks clean assignments bench
 
 help:
 	@echo "make report    execute the notebooks, write reports/index.html and one HTML per notebook"
 	@echo "make test      go vet, notebook checks and execution, go test (race detector on $(RACE_PKGS))"
 	@echo "make setup     install what is missing: bin/gonb, bin/goimports, Jupyter, the GoNB kernel, echarts, MathJax"
+	@echo "make reports-browser   open every report in $(REPORTS)/ in headless chromium (offline) and check what rendered"
 	@echo "make browser   install chromium (for the tests that open reports in a headless browser)"
 	@echo "make clean-notebooks   strip outputs from every notebook (do this before committing)"
 	@echo "make assignments  write the student versions of the coursework notebooks to release/"
+	@echo "make bench    speed against the numpy / PyTorch peers, side by side, as ratios"
 	@echo "Variables: RUN=PATTERN (select notebooks), REPORTS=dir, NBRUN_FLAGS=..., RACE_FLAGS=..."
 
 setup: tools jupyter kernel echarts mathjax
@@ -74,7 +79,7 @@ echarts:
 
 # Optional: without it reports typeset LaTeX with MathJax from its CDN (a note says so).
 mathjax:
-	@if [ -f "$(DDT_MATHJAX_DIR)/MathJax.js" ]; then echo "setup: MathJax at $(DDT_MATHJAX_DIR)"; exit 0; fi; \
+	@if [ -f "$(DDT_MATHJAX_DIR)/MathJax.js" ] && [ -f "$(DDT_MATHJAX_DIR)/config/Safe.js" ]; then echo "setup: MathJax at $(DDT_MATHJAX_DIR)"; exit 0; fi; \
 	bash .ci/setup npm; \
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	if ! (cd "$$tmp" && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null 2>"$$tmp/err"); then \
@@ -82,7 +87,7 @@ mathjax:
 	sum=$$(node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$$tmp/mathjax-$(MATHJAX_VERSION).tgz"); \
 	if [ "$$sum" != "$(MATHJAX_SHA512)" ]; then echo "setup: mathjax tarball checksum mismatch ($$sum): not used" >&2; exit 1; fi; \
 	mkdir -p "$$tmp/x" && tar xzf "$$tmp/mathjax-$(MATHJAX_VERSION).tgz" -C "$$tmp/x" package/LICENSE package/MathJax.js \
-		package/config/TeX-AMS_CHTML-full.js package/jax/input/TeX package/jax/output/CommonHTML package/jax/element \
+		package/config/TeX-AMS_CHTML-full.js package/config/Safe.js package/jax/input/TeX package/jax/output/CommonHTML package/jax/element \
 		package/fonts/HTML-CSS/TeX/woff package/extensions package/localization/en; \
 	mkdir -p "$$(dirname "$(DDT_MATHJAX_DIR)")" && rm -rf "$(DDT_MATHJAX_DIR).partial" && \
 	mv "$$tmp/x/package" "$(DDT_MATHJAX_DIR).partial" && rm -rf "$(DDT_MATHJAX_DIR)" && \
@@ -92,8 +97,25 @@ mathjax:
 browser:
 	@bash .ci/setup chromium
 
+# After the notebooks ran, `make report` opens every report in headless chromium when it is installed
+# (BROWSER_CHECK=0 turns that off); `make test` always does (it skips without chromium).
 report: setup
 	$(NBRUN) run -out $(REPORTS) $(if $(RUN),-run '$(RUN)') $(NBRUN_FLAGS)
+	@if [ "$(BROWSER_CHECK)" = 0 ]; then exit 0; fi; \
+	if [ -n "$${DDT_CHROMIUM:-}" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
+		$(MAKE) --no-print-directory reports-browser; \
+	else echo "report: no chromium, reports not opened in a browser (make browser installs it; then make reports-browser)"; fi
+
+# reports-browser: plotting's TestBrowserReports opens each passed report listed in $(REPORTS)/index.json with the
+# network off and checks that every echarts chart was drawn, every image loaded, MathJax typeset without error and
+# no script reported an error; a screenshot per report lands in $(SHOTS).
+reports-browser:
+	@echo "== reports: open each report in headless chromium (screenshots in $(SHOTS))"
+	@mkdir -p "$(SHOTS)" && rm -f "$(SHOTS)"/reports-*.png
+	@DDT_REPORTS_DIR="$(abspath $(REPORTS))" DDT_TEST_ARTIFACTS="$(SHOTS)" \
+		go test -count=1 -v -run '^TestBrowserReports$$' ./plotting/ 2>&1 | \
+		grep --line-buffered -v -e '^=== RUN' -e '^=== NAME' -e '^PASS$$' -e 'screenshot: '; \
+	echo "reports-browser: ok, $$(ls "$(SHOTS)"/reports-*.png 2>/dev/null | wc -l) screenshots in $(SHOTS)"
 
 # Every step runs even when an earlier one failed, so one run shows everything that is broken; go test
 # runs last so that its closing lines end the output (also kept in .cache/gotest.log), then one summary line.
@@ -103,13 +125,14 @@ test: setup
 	echo "== go vet ./..."; go vet ./... || failed="$$failed vet"; \
 	echo "== notebooks: committed form"; $(NBRUN) check notebooks notebooks/testdata || failed="$$failed nbcheck"; \
 	echo "== notebooks: execute"; $(NBRUN) run -out $(REPORTS) $(if $(RUN),-run '$(RUN)') $(NBRUN_FLAGS) || failed="$$failed notebooks"; \
+	$(MAKE) --no-print-directory reports-browser || failed="$$failed reports-browser"; \
 	echo "== go test $(RACE_FLAGS) $(RACE_PKGS)"; \
 	go test $(RACE_FLAGS) $(RACE_PKGS) 2>&1 | tee $(GOTEST_LOG) || failed="$$failed race"; \
 	others=$$(go list ./... | grep -v -e '/ddt$$' -e '/ddt/'); \
 	echo "== go test (the other packages, and $(RACE_PKGS) in full without -race)"; \
 	go test $$others $(RACE_PKGS) 2>&1 | tee -a $(GOTEST_LOG) || failed="$$failed gotest"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
-	echo "make test: ok (vet, notebook checks, notebooks, go test)"
+	echo "make test: ok (vet, notebook checks, notebooks, reports in a browser, go test)"
 
 vet:
 	go vet ./...
@@ -135,3 +158,7 @@ assignments:
 	@mkdir -p release; for f in notebooks/assignments/a*.ipynb; do \
 		go run ./cmd/assign student "$$f" "release/$$(basename "$$f")" || exit 1; done; \
 	echo "assignments: student versions in release/ (notebooks/assignments/README.md: release, collect, grade)"
+
+# Speed against the numpy / PyTorch peers of ../shared/peers, side by side (needs python3-numpy python3-torch).
+bench:
+	go run ./cmd/peerbench -peers $(or $(PEERS),../shared/peers) -rounds $(or $(ROUNDS),3)
