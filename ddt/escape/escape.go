@@ -43,7 +43,8 @@ func (e *DivergenceError) Error() string {
 //	θ ← θ − η∇L(θ) + kick,   kick from Noise (Cov = 2η·D(θ)),
 //
 // stopping at the first step after which Escape is met. Trajectory i draws its randomness from
-// rand.New(rand.NewPCG(Seed, i)) only, so results do not depend on Workers or GOMAXPROCS.
+// rand.New(NewStream(Seed, i)) only (xoshiro256**, see Stream), so results do not depend on Workers or
+// GOMAXPROCS.
 type Config struct {
 	Landscape landscape.Landscape
 	Noise     noise.Model
@@ -355,12 +356,14 @@ func (r *runner) work() {
 	st := newStepper(cfg.Landscape, cfg.Noise, cfg.Eta)
 	theta := make([]float64, len(cfg.Start))
 	max2 := r.maxNorm * r.maxNorm
+	var src Stream
+	rng := rand.New(&src)
 	for {
 		i := r.claim()
 		if i < 0 {
 			return
 		}
-		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
+		src.reset(cfg.Seed, uint64(i))
 		copy(theta, cfg.Start)
 		out := Censored
 		for s := 1; s <= cfg.Steps; s++ {

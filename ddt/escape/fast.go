@@ -9,9 +9,13 @@ import (
 )
 
 // The scalar fast path: a 1-D Scalar landscape, a Scalar noise model and a Hyperplane criterion. Each worker
-// advances lanes trajectories side by side (each with its own PCG stream, held by value, and the ziggurat of
-// normal.go inlined), which lets the CPU overlap the independent random-number and update chains. The
-// arithmetic is written to match the general path operation by operation, so both give identical results
+// advances several trajectories side by side, each with its own Stream (held by value) and the ziggurat of
+// normal.go written out inline, so that the CPU overlaps the independent random-number and update chains of
+// different trajectories (one trajectory alone is bound by the 18-cycle latency of its x − η(x³ − x) + a·z
+// update). W1 (Quartic with White noise) keeps two lanes in registers (quarticWhite2); other scalar problems
+// cycle through up to `lanes` lanes in memory (scalar). A kernel runs until some lane leaves the safe interval
+// (kernel.lo, kernel.hi), so the exact escape, divergence and budget tests (classify) run only then. The
+// arithmetic matches the general path operation by operation, so both give identical results
 // (TestIdenticalForAnyGOMAXPROCS).
 const lanes = 8
 
@@ -60,17 +64,13 @@ func (r *runner) setupFast() bool {
 	return true
 }
 
+// lane is one trajectory in flight on the fast path.
 type lane struct {
-	pcg    pcg
-	x      float64
-	step   int
-	traj   int
-	status int
-	// A draw that fell outside the ziggurat's rectangles is finished outside the kernel (pendingNormal), so
-	// that the kernel's loop makes no calls and keeps its constants in registers.
-	pj int32
-	pi uint64
-	pz float64
+	st   Stream
+	x    float64
+	step int
+	traj int
+	slow uint64 // quarticWhite2: a draw whose slow part is pending (0: none)
 }
 
 const (
@@ -78,16 +78,16 @@ const (
 	escapedNow
 	censoredNow
 	divergedNow
-	pendingNormal
 )
 
-// kernel is the scalar step shared by the fast-path kernels' parameters.
+// kernel holds the parameters of the fast-path kernels.
 type kernel struct {
 	eta, amp, p, nrm, margin, max2 float64
 	steps                          int
 	constAmp                       bool
 	// (lo, hi) is an interval of x, a little inside the exact boundaries, where a lane is certainly neither
-	// escaped nor diverged; only outside it are the exact tests evaluated.
+	// escaped nor diverged; a kernel stops after a round in which some lane left it, and the exact tests
+	// (classify) run only then.
 	lo, hi float64
 }
 
@@ -103,83 +103,71 @@ func (kp *kernel) safeInterval() {
 		kp.lo = math.Max(kp.lo, edge+slack)
 	}
 	if !(kp.lo < kp.hi) {
-		kp.lo, kp.hi = 0, 0 // empty: always run the exact tests
+		kp.lo, kp.hi = 0, 0 // empty: stop after every round and run the exact tests
 	}
 }
 
+func (r *runner) newLane(i int) lane {
+	l := lane{x: r.cfg.Start[0], traj: i}
+	l.st.reset(r.cfg.Seed, uint64(i))
+	return l
+}
+
 func (r *runner) workFast() {
-	var ls [lanes]lane
+	var buf [lanes]lane
 	active := 0
-	// The W1 kernel keeps two lanes in registers; the others cycle through up to eight lanes in memory.
 	want := lanes
 	if r.quartic && r.white {
-		want = 2
+		want = 2 // quarticWhite2: two lanes in registers (measured faster than 3, 4 or 8 lanes)
 	}
 	for active < want {
 		i := r.claim()
 		if i < 0 {
 			break
 		}
-		ls[active] = lane{pcg: pcg{hi: r.cfg.Seed, lo: uint64(i)}, x: r.cfg.Start[0], traj: i}
+		buf[active] = r.newLane(i)
 		active++
 	}
 	kp := kernel{eta: r.cfg.Eta, amp: r.amp, p: r.p, nrm: r.nrm, margin: r.margin,
 		max2: r.maxNorm * r.maxNorm, steps: r.cfg.Steps, constAmp: r.constAmp}
 	kp.safeInterval()
+	w1 := r.quartic && r.white
 	for active > 0 {
-		if r.quartic && r.white {
-			if active == 2 {
-				kp.quarticWhite2(&ls[0], &ls[1])
-			} else {
-				kp.quarticWhite(&ls, active)
-			}
-		} else {
-			kp.scalar(&ls, active, r.scalarL, r.scalarN)
+		ls := buf[:active]
+		n := checkEvery
+		for k := range ls {
+			n = min(n, kp.steps-ls[k].step)
 		}
-		// Finish the steps whose normal needs the slow path, exactly as the kernels would have.
-		for k := 0; k < active; k++ {
-			if l := &ls[k]; l.status == pendingNormal {
-				x := l.x
-				var d, amp float64
-				if r.quartic && r.white {
-					d, amp = x*x*x-x, kp.amp
-				} else {
-					d, amp = r.scalarL.Deriv(x), kp.amp
-					if !kp.constAmp {
-						amp = r.scalarN.Amplitude(x, kp.eta)
-					}
-				}
-				z := normalSlow(&l.pcg, l.pj, l.pi, l.pz)
-				x = float64(x-float64(kp.eta*d)) + float64(amp*z)
-				l.x = x
-				l.step++
-				l.status = kp.classify(x, l.step)
-			}
+		var rounds int
+		if w1 && len(ls) == 2 {
+			rounds = kp.quarticWhite2(&ls[0], &ls[1], n)
+		} else if w1 {
+			rounds = kp.quarticWhite(ls, n)
+		} else {
+			rounds = kp.scalar(ls, n, r.scalarL, r.scalarN)
+		}
+		for k := range ls {
+			ls[k].step += rounds
 		}
 		// Retire finished lanes (from the top, so that moving the last lane down is safe).
 		for k := active - 1; k >= 0; k-- {
-			l := &ls[k]
-			switch l.status {
+			l := &buf[k]
+			switch kp.classify(l.x, l.step) {
 			case running:
 				continue
 			case divergedNow:
 				r.fail(&DivergenceError{Trajectory: l.traj, Step: l.step, Norm: math.Sqrt(l.x * l.x)}, l.traj)
 				return
+			case escapedNow:
+				r.finishLane(l, l.step)
+			case censoredNow:
+				r.finishLane(l, Censored)
 			}
-			out := l.step
-			if l.status == censoredNow {
-				out = Censored
-			}
-			var final []float64
-			if r.res.Final != nil {
-				final = []float64{l.x}
-			}
-			r.finish(l.traj, out, final)
 			if i := r.claim(); i >= 0 {
-				ls[k] = lane{pcg: pcg{hi: r.cfg.Seed, lo: uint64(i)}, x: r.cfg.Start[0], traj: i}
+				buf[k] = r.newLane(i)
 			} else {
 				active--
-				ls[k] = ls[active]
+				buf[k] = buf[active]
 			}
 		}
 		if r.stop.Load() || r.ctx.Err() != nil {
@@ -189,7 +177,15 @@ func (r *runner) workFast() {
 	}
 }
 
-// classify returns the status of a lane after a step to x (the same tests, in the same order, as the kernels).
+func (r *runner) finishLane(l *lane, out int) {
+	var final []float64
+	if r.res.Final != nil {
+		final = []float64{l.x}
+	}
+	r.finish(l.traj, out, final)
+}
+
+// classify returns the status of a lane after a step to x (the tests, in the order, of the general path).
 func (kp *kernel) classify(x float64, step int) int {
 	switch {
 	case !(x*x <= kp.max2):
@@ -202,144 +198,49 @@ func (kp *kernel) classify(x float64, step int) int {
 	return running
 }
 
-// quarticWhite is the W1 kernel: L′(x) = x³ − x and a constant amplitude. It advances lanes [0, n) together
-// until one of them finishes (escapes, is censored or diverges) or checkEvery rounds have passed; it makes no
-// calls, so the loop's constants stay in registers.
-func (kp *kernel) quarticWhite(ls *[lanes]lane, n int) {
-	eta, amp, p, nrm, margin, max2, steps := kp.eta, kp.amp, kp.p, kp.nrm, kp.margin, kp.max2, kp.steps
-	kn, wn := &zig.kn, &zig.wn
-	for round := 0; round < checkEvery; round++ {
-		stop := false
-		for k := 0; k < n; k++ {
+// quarticWhite is the W1 kernel: L′(x) = x³ − x and a constant amplitude. It advances every lane of ls by one
+// step per round, for at most n rounds, and returns after the first round in which some lane left the safe
+// interval; it returns the number of rounds done (the same for every lane).
+func (kp *kernel) quarticWhite(ls []lane, n int) int {
+	eta, amp, lo, hi := kp.eta, kp.amp, kp.lo, kp.hi
+	in, wn := &zig.in, &zig.wn64
+	for r := 1; r <= n; r++ {
+		out := false
+		for k := range ls {
 			l := &ls[k]
-			x := l.x
-			d := x*x*x - x
-			// normalPCG, inlined by hand (the compiler will not).
-			hi, lo := bits.Mul64(l.pcg.lo, pcgMulLo)
-			hi += l.pcg.hi*pcgMulLo + l.pcg.lo*pcgMulHi
-			lo, c := bits.Add64(lo, pcgIncLo, 0)
-			hi, _ = bits.Add64(hi, pcgIncHi, c)
-			l.pcg.lo, l.pcg.hi = lo, hi
-			hi ^= hi >> 32
-			hi *= pcgCheapMul
-			hi ^= hi >> 48
-			u := hi * (lo | 1)
+			// Stream.Uint64, written out so that the state stays in registers.
+			s0, s1 := l.st.s0, l.st.s1
+			u := bits.RotateLeft64(s0*5, 7) * 9
+			s1 ^= s0
+			l.st = Stream{bits.RotateLeft64(s0, 24) ^ s1 ^ s1<<16, bits.RotateLeft64(s1, 37)}
+			// The ziggurat of normalStream.
 			j := int32(u)
 			i := u >> 32 & 0x7F
-			z := float64(j) * float64(wn[i])
-			if absInt32(j) >= kn[i] {
-				l.pj, l.pi, l.pz, l.status, stop = j, i, z, pendingNormal, true
-				continue
+			z := float64(j) * wn[i]
+			if e := &in[i]; uint64(int64(j)+e.off) >= e.width { // |j| ≥ kn[i]
+				z = normalSlow(&l.st, j, i, z)
 			}
-			x = float64(x-float64(eta*d)) + float64(amp*z)
+			x := l.x
+			x = float64(x-float64(eta*(x*x*x-x))) + float64(amp*z)
 			l.x = x
-			l.step++
-			switch {
-			case !(x*x <= max2):
-				l.status, stop = divergedNow, true
-			case (x-p)*nrm >= margin:
-				l.status, stop = escapedNow, true
-			case l.step == steps:
-				l.status, stop = censoredNow, true
+			if !(x > lo && x < hi) {
+				out = true
 			}
 		}
-		if stop {
-			return
+		if out {
+			return r
 		}
 	}
+	return n
 }
 
-// quarticWhite2 is quarticWhite for exactly two lanes held in registers (the fastest layout measured). It
-// stops after the round in which either lane finishes or needs a slow normal, or when a lane reaches its
-// budget, and leaves both lanes exactly as the one-lane kernel would have.
-func (kp *kernel) quarticWhite2(a, b *lane) {
-	eta, amp, p, nrm, margin, max2 := kp.eta, kp.amp, kp.p, kp.nrm, kp.margin, kp.max2
-	xlo, xhi := kp.lo, kp.hi
-	kn, wn := &zig.kn, &zig.wn64
-	n := min(checkEvery, kp.steps-a.step, kp.steps-b.step)
-	h0, l0, x0 := a.pcg.hi, a.pcg.lo, a.x
-	h1, l1, x1 := b.pcg.hi, b.pcg.lo, b.x
-	sa, sb := running, running
-	r := 0
-	for r < n {
-		r++
-		d0 := x0*x0*x0 - x0
-		d1 := x1*x1*x1 - x1
-		hi, lo := bits.Mul64(l0, pcgMulLo)
-		hi += h0*pcgMulLo + l0*pcgMulHi
-		lo, c := bits.Add64(lo, pcgIncLo, 0)
-		hi, _ = bits.Add64(hi, pcgIncHi, c)
-		h0, l0 = hi, lo
-		hi ^= hi >> 32
-		hi *= pcgCheapMul
-		hi ^= hi >> 48
-		u0 := hi * (lo | 1)
-		hi, lo = bits.Mul64(l1, pcgMulLo)
-		hi += h1*pcgMulLo + l1*pcgMulHi
-		lo, c = bits.Add64(lo, pcgIncLo, 0)
-		hi, _ = bits.Add64(hi, pcgIncHi, c)
-		h1, l1 = hi, lo
-		hi ^= hi >> 32
-		hi *= pcgCheapMul
-		hi ^= hi >> 48
-		u1 := hi * (lo | 1)
-		j0, i0 := int32(u0), u0>>32&0x7F
-		j1, i1 := int32(u1), u1>>32&0x7F
-		z0 := float64(j0) * wn[i0]
-		z1 := float64(j1) * wn[i1]
-		if absInt32(j0) < kn[i0] {
-			x0 = float64(x0-float64(eta*d0)) + float64(amp*z0)
-			// Inside (lo, hi) neither test below can fire; outside (or NaN) run them exactly.
-			if !(x0 > xlo && x0 < xhi) {
-				if !(x0*x0 <= max2) {
-					sa = divergedNow
-				} else if (x0-p)*nrm >= margin {
-					sa = escapedNow
-				}
-			}
-		} else {
-			a.pj, a.pi, a.pz, sa = j0, i0, z0, pendingNormal
-		}
-		if absInt32(j1) < kn[i1] {
-			x1 = float64(x1-float64(eta*d1)) + float64(amp*z1)
-			if !(x1 > xlo && x1 < xhi) {
-				if !(x1*x1 <= max2) {
-					sb = divergedNow
-				} else if (x1-p)*nrm >= margin {
-					sb = escapedNow
-				}
-			}
-		} else {
-			b.pj, b.pi, b.pz, sb = j1, i1, z1, pendingNormal
-		}
-		if sa != running || sb != running {
-			break
-		}
-	}
-	a.pcg.hi, a.pcg.lo, a.x, a.step = h0, l0, x0, a.step+r
-	b.pcg.hi, b.pcg.lo, b.x, b.step = h1, l1, x1, b.step+r
-	if sa == pendingNormal {
-		a.step--
-	}
-	if sb == pendingNormal {
-		b.step--
-	}
-	if sa == running && a.step == kp.steps {
-		sa = censoredNow
-	}
-	if sb == running && b.step == kp.steps {
-		sb = censoredNow
-	}
-	a.status, b.status = sa, sb
-}
-
-// scalar is the kernel for any Scalar landscape and Scalar noise (state-dependent amplitudes included).
-func (kp *kernel) scalar(ls *[lanes]lane, n int, sl landscape.Scalar, sn noise.Scalar) {
-	eta, p, nrm, margin, max2, steps := kp.eta, kp.p, kp.nrm, kp.margin, kp.max2, kp.steps
-	kn, wn := &zig.kn, &zig.wn
-	for round := 0; round < checkEvery; round++ {
-		stop := false
-		for k := 0; k < n; k++ {
+// scalar is the kernel for any Scalar landscape and Scalar noise (state-dependent amplitudes included); it
+// works like quarticWhite.
+func (kp *kernel) scalar(ls []lane, n int, sl landscape.Scalar, sn noise.Scalar) int {
+	eta, lo, hi := kp.eta, kp.lo, kp.hi
+	for r := 1; r <= n; r++ {
+		out := false
+		for k := range ls {
 			l := &ls[k]
 			x := l.x
 			d := sl.Deriv(x)
@@ -347,36 +248,78 @@ func (kp *kernel) scalar(ls *[lanes]lane, n int, sl landscape.Scalar, sn noise.S
 			if !kp.constAmp {
 				amp = sn.Amplitude(x, eta)
 			}
-			hi, lo := bits.Mul64(l.pcg.lo, pcgMulLo)
-			hi += l.pcg.hi*pcgMulLo + l.pcg.lo*pcgMulHi
-			lo, c := bits.Add64(lo, pcgIncLo, 0)
-			hi, _ = bits.Add64(hi, pcgIncHi, c)
-			l.pcg.lo, l.pcg.hi = lo, hi
-			hi ^= hi >> 32
-			hi *= pcgCheapMul
-			hi ^= hi >> 48
-			u := hi * (lo | 1)
-			j := int32(u)
-			i := u >> 32 & 0x7F
-			z := float64(j) * float64(wn[i])
-			if absInt32(j) >= kn[i] {
-				l.pj, l.pi, l.pz, l.status, stop = j, i, z, pendingNormal, true
-				continue
-			}
+			z := normalStream(&l.st)
 			x = float64(x-float64(eta*d)) + float64(amp*z)
 			l.x = x
-			l.step++
-			switch {
-			case !(x*x <= max2):
-				l.status, stop = divergedNow, true
-			case (x-p)*nrm >= margin:
-				l.status, stop = escapedNow, true
-			case l.step == steps:
-				l.status, stop = censoredNow, true
+			if !(x > lo && x < hi) {
+				out = true
 			}
 		}
-		if stop {
-			return
+		if out {
+			return r
 		}
 	}
+	return n
+}
+
+// quarticWhite2 is quarticWhite for exactly two lanes held in registers (the fastest layout measured: the two
+// independent update chains overlap, and the loop makes no calls, so nothing is spilled around one). A draw
+// that falls outside the ziggurat's rectangles (about 1.2% of draws) ends the kernel after that round, with
+// the draw kept in lane.slow; its slow part and its step are finished after the loop, exactly as normalStream
+// would have.
+func (kp *kernel) quarticWhite2(a, b *lane, n int) int {
+	eta, amp, lo, hi := kp.eta, kp.amp, kp.lo, kp.hi
+	in := &zig.in
+	a0, a1, xa := a.st.s0, a.st.s1, a.x
+	b0, b1, xb := b.st.s0, b.st.s1, b.x
+	r := 0
+	for r < n {
+		r++
+		ua := bits.RotateLeft64(a0*5, 7) * 9
+		a1 ^= a0
+		a0 = bits.RotateLeft64(a0, 24) ^ a1 ^ a1<<16
+		a1 = bits.RotateLeft64(a1, 37)
+		ub := bits.RotateLeft64(b0*5, 7) * 9
+		b1 ^= b0
+		b0 = bits.RotateLeft64(b0, 24) ^ b1 ^ b1<<16
+		b1 = bits.RotateLeft64(b1, 37)
+		ja, ea := int32(ua), &in[ua>>32&0x7F]
+		jb, eb := int32(ub), &in[ub>>32&0x7F]
+		okA := uint64(int64(ja)+ea.off) < ea.width
+		okB := uint64(int64(jb)+eb.off) < eb.width
+		if okA {
+			xa = float64(xa-float64(eta*(xa*xa*xa-xa))) + float64(amp*(float64(ja)*ea.wn))
+		}
+		if okB {
+			xb = float64(xb-float64(eta*(xb*xb*xb-xb))) + float64(amp*(float64(jb)*eb.wn))
+		}
+		if !(okA && okB) {
+			if !okA {
+				a.slow = ua // never 0: u = 0 lies inside the base layer's rectangle
+			}
+			if !okB {
+				b.slow = ub
+			}
+			break
+		}
+		if !(xa > lo && xa < hi) || !(xb > lo && xb < hi) {
+			break
+		}
+	}
+	a.st, a.x = Stream{a0, a1}, xa
+	b.st, b.x = Stream{b0, b1}, xb
+	if a.slow != 0 {
+		a.x, a.slow = kp.finishW1(&a.st, a.slow, xa), 0
+	}
+	if b.slow != 0 {
+		b.x, b.slow = kp.finishW1(&b.st, b.slow, xb), 0
+	}
+	return r
+}
+
+// finishW1 completes a W1 step from x whose draw u fell outside the ziggurat's rectangles.
+func (kp *kernel) finishW1(st *Stream, u uint64, x float64) float64 {
+	j, i := int32(u), u>>32&0x7F
+	z := normalSlow(st, j, i, float64(j)*zig.wn64[i])
+	return float64(x-float64(kp.eta*(x*x*x-x))) + float64(kp.amp*z)
 }

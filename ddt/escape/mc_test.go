@@ -144,7 +144,9 @@ func TestMonteCarloMatchesExactMFPTStateDependent(t *testing.T) {
 // TestFrozenSGDExponent checks THEORY.md §3.2 with the noise frozen at the minimum, C = H_a/B on Scaled(L, k):
 // log τ + log k is linear in 1/k with slope 2BΔL/(ηH_a) and log τ is linear in B with slope 2ΔL/(ηkH_a),
 // each within 10% (the exact MFPT's own slope is printed beside it: the finite-temperature correction to the
-// Kramers form makes it a few per cent lower).
+// Kramers form makes it a few per cent lower), and each Monte Carlo slope within 4 standard errors of the exact
+// MFPT's slope. The light run (-short, -race) has too few trajectories for the 10% check to be reliable (its
+// slope error is about 5% of the exponent) and makes only the second.
 func TestFrozenSGDExponent(t *testing.T) {
 	// Width 1.5 (natural: 2) makes the well a little more harmonic, so that the exact slope at these moderate
 	// barriers is closer to the asymptotic exponent (0.969 of it instead of 0.960).
@@ -192,9 +194,25 @@ func TestFrozenSGDExponent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The standard error of the weighted slope from the known sampling variance of each point,
+		// Var log τ̂ ≈ 1/escaped (LinearFit's residual-based error is unreliable with three or four points).
+		var sw, swx float64
+		for i := range xs {
+			sw, swx = sw+ws[i], swx+ws[i]*xs[i]
+		}
+		var sxx float64
+		for i := range xs {
+			sxx += ws[i] * (xs[i] - swx/sw) * (xs[i] - swx/sw)
+		}
+		se := 1 / math.Sqrt(sxx)
 		t.Logf("%s: Monte Carlo slope %.4g ± %.2g, exact-MFPT slope %.4g, DDT exponent %.4g (ratio %.3f)", name,
-			fit.Slope, fit.SESlope, ex.Slope, want, fit.Slope/want)
-		if math.Abs(fit.Slope/want-1) > 0.10 {
+			fit.Slope, se, ex.Slope, want, fit.Slope/want)
+		if math.Abs(fit.Slope-ex.Slope) > 4*se {
+			t.Errorf("%s: Monte Carlo slope %.4g differs from the exact-MFPT slope %.4g by more than 4 standard errors (%.2g)", name, fit.Slope, ex.Slope, se)
+		}
+		// The 10% check against the DDT exponent needs the full run's precision (standard error about 2% of
+		// the exponent, while the exact slope itself sits 3–4% below it); the light run checks only the above.
+		if !light() && math.Abs(fit.Slope/want-1) > 0.10 {
 			t.Errorf("%s: slope %.4g differs from the DDT exponent %.4g by more than 10%%", name, fit.Slope, want)
 		}
 	}

@@ -3,39 +3,65 @@ package escape
 import (
 	"math"
 	"math/bits"
+	"math/rand/v2"
 )
 
-// pcg is PCG-DXSM with a 128-bit state, the generator of rand.PCG, written out so that the fast path can keep
-// its state in registers: pcg{hi: s1, lo: s2} yields exactly the stream of rand.NewPCG(s1, s2)
-// (TestPCGMatchesStdlib).
-type pcg struct{ hi, lo uint64 }
+// Stream is the random stream of one trajectory: the xoroshiro128** generator of Blackman and Vigna
+// ("Scrambled linear pseudorandom number generators", ACM TOMS 47(4), 2021; period 2¹²⁸ − 1, 64-bit outputs,
+// passes BigCrush and PractRand), whose 128-bit state is filled by SplitMix64 from (seed, trajectory). It
+// implements rand.Source; trajectory i of a run with seed s draws everything from rand.New(NewStream(s, i)). It
+// replaced rand.PCG in the ensembles because it needs no 128-bit multiply and its two-word state lets the fast
+// path keep two trajectories in registers (doc.go, Speed).
+//
+// Seeding: the two state words are SplitMix64 outputs mix(base + i + k·γ), k = 1, 2, with base = mix(seed) and
+// γ = 0x9E3779B97F4A7C15 (mix is SplitMix64's bijective finaliser). For one seed, distinct trajectories start
+// from distinct SplitMix64 positions, and with random 128-bit starting points the chance that two of n
+// trajectories of L draws overlap is about n²L/2¹²⁸ (below 10⁻¹⁸ for 10⁵ trajectories of 10⁷ draws).
+type Stream struct{ s0, s1 uint64 }
 
-const (
-	pcgMulHi    = 2549297995355413924
-	pcgMulLo    = 4865540595714422341
-	pcgIncHi    = 6364136223846793005
-	pcgIncLo    = 1442695040888963407
-	pcgCheapMul = 0xda942042e4dd58b5
-)
+const splitMixGamma = 0x9E3779B97F4A7C15
 
-func (p *pcg) Uint64() uint64 {
-	hi, lo := bits.Mul64(p.lo, pcgMulLo)
-	hi += p.hi*pcgMulLo + p.lo*pcgMulHi
-	lo, c := bits.Add64(lo, pcgIncLo, 0)
-	hi, _ = bits.Add64(hi, pcgIncHi, c)
-	p.lo, p.hi = lo, hi
-	hi ^= hi >> 32
-	hi *= pcgCheapMul
-	hi ^= hi >> 48
-	hi *= lo | 1
-	return hi
+func splitMix(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
+	z = (z ^ z>>27) * 0x94D049BB133111EB
+	return z ^ z>>31
 }
 
+// NewStream returns the stream of trajectory `trajectory` of a run seeded with seed.
+func NewStream(seed, trajectory uint64) *Stream {
+	s := &Stream{}
+	s.reset(seed, trajectory)
+	return s
+}
+
+func (s *Stream) reset(seed, trajectory uint64) {
+	x := splitMix(seed) + trajectory
+	x += splitMixGamma
+	s.s0 = splitMix(x)
+	x += splitMixGamma
+	s.s1 = splitMix(x)
+	if s.s0|s.s1 == 0 { // impossible (the two inputs differ and mix is a bijection); kept as a guard
+		s.s0 = splitMixGamma
+	}
+}
+
+// Uint64 returns the next 64 random bits.
+func (s *Stream) Uint64() uint64 {
+	s0, s1 := s.s0, s.s1
+	r := bits.RotateLeft64(s0*5, 7) * 9
+	s1 ^= s0
+	s.s0 = bits.RotateLeft64(s0, 24) ^ s1 ^ s1<<16
+	s.s1 = bits.RotateLeft64(s1, 37)
+	return r
+}
+
+var _ rand.Source = (*Stream)(nil)
+
 // The 128-layer Marsaglia–Tsang ziggurat for the standard normal, computed from its defining recursion
-// (Marsaglia & Tsang, J. Stat. Softw. 5(8), 2000). With these tables normalPCG consumes a rand.PCG stream
-// exactly as rand.Rand.NormFloat64 does and returns the same numbers (TestNormalMatchesStdlib), so the scalar
-// fast path and the general path give bit-identical trajectories. The tables are computed once and never
-// written afterwards.
+// (Marsaglia & Tsang, J. Stat. Softw. 5(8), 2000). These are the tables of math/rand/v2: normalStream consumes
+// a Stream exactly as rand.New(stream).NormFloat64 does and returns the same numbers (TestNormalMatchesStdlib),
+// so the scalar fast path and the general path give bit-identical trajectories. The tables are computed once
+// and never written afterwards.
 const zigR = 3.442619855899
 
 type zigTables struct {
@@ -43,6 +69,14 @@ type zigTables struct {
 	wn   [128]float32
 	fn   [128]float32
 	wn64 [128]float64 // float64(wn[i]), exact, to save a conversion in the kernels
+	// in[i] tests |j| < kn[i] with one addition and one unsigned comparison: uint64(int64(j)+off) < width
+	// with off = kn − 1 and width = 2kn − 1 (off = width = 0 when kn = 0: never inside).
+	in [128]struct {
+		off   int64
+		width uint64
+		wn    float64 // = wn64[i]: one index computation serves the test and the scale
+		_     float64
+	}
 }
 
 var zig = newZigTables()
@@ -69,6 +103,10 @@ func newZigTables() *zigTables {
 	}
 	for i, w := range t.wn {
 		t.wn64[i] = float64(w)
+		t.in[i].wn = float64(w)
+		if k := int64(t.kn[i]); k > 0 {
+			t.in[i].off, t.in[i].width = k-1, uint64(2*k-1)
+		}
 	}
 	return t
 }
@@ -80,28 +118,27 @@ func absInt32(i int32) uint32 {
 	return uint32(i)
 }
 
-// normalPCG returns a standard normal drawn from p, consuming p exactly as rand.New(rand.NewPCG(hi, lo)).NormFloat64()
-// would.
-func normalPCG(p *pcg) float64 {
-	u := p.Uint64()
+// normalStream returns a standard normal drawn from s, consuming s exactly as rand.New(s).NormFloat64() would.
+func normalStream(s *Stream) float64 {
+	u := s.Uint64()
 	j := int32(u)
 	i := u >> 32 & 0x7F
 	x := float64(j) * float64(zig.wn[i])
 	if absInt32(j) < zig.kn[i] {
 		return x
 	}
-	return normalSlow(p, j, i, x)
+	return normalSlow(s, j, i, x)
 }
 
-func pcgFloat64(p *pcg) float64 { return float64(p.Uint64()<<11>>11) / (1 << 53) }
+func streamFloat64(s *Stream) float64 { return float64(s.Uint64()<<11>>11) / (1 << 53) }
 
-// normalSlow finishes a draw that fell outside the rectangles (under 1% of draws).
-func normalSlow(p *pcg, j int32, i uint64, x float64) float64 {
+// normalSlow finishes a draw that fell outside the rectangles (about 1.2% of draws), as math/rand/v2 does.
+func normalSlow(s *Stream, j int32, i uint64, x float64) float64 {
 	for {
 		if i == 0 {
 			for {
-				x = -math.Log(pcgFloat64(p)) * (1.0 / zigR)
-				y := -math.Log(pcgFloat64(p))
+				x = -math.Log(streamFloat64(s)) * (1.0 / zigR)
+				y := -math.Log(streamFloat64(s))
 				if y+y >= x*x {
 					break
 				}
@@ -111,10 +148,10 @@ func normalSlow(p *pcg, j int32, i uint64, x float64) float64 {
 			}
 			return -zigR - x
 		}
-		if zig.fn[i]+float32(pcgFloat64(p))*(zig.fn[i-1]-zig.fn[i]) < float32(math.Exp(-.5*x*x)) {
+		if zig.fn[i]+float32(streamFloat64(s))*(zig.fn[i-1]-zig.fn[i]) < float32(math.Exp(-.5*x*x)) {
 			return x
 		}
-		u := p.Uint64()
+		u := s.Uint64()
 		j = int32(u)
 		i = u >> 32 & 0x7F
 		x = float64(j) * float64(zig.wn[i])

@@ -16,7 +16,7 @@ import (
 
 // SampleConfig describes runs that sample the quasi-stationary density inside a valley: each trajectory
 // starts at Start, takes Burn steps, then Steps more steps and records θ after every Every-th of them.
-// Trajectory i uses rand.New(rand.NewPCG(Seed, i)); results do not depend on Workers.
+// Trajectory i uses rand.New(NewStream(Seed, i)); results do not depend on Workers.
 type SampleConfig struct {
 	Landscape    landscape.Landscape
 	Noise        noise.Model
@@ -88,7 +88,7 @@ func Stationary(ctx context.Context, cfg SampleConfig) (*Moments, error) {
 				if i >= cfg.Trajectories {
 					return
 				}
-				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
+				rng := rand.New(NewStream(cfg.Seed, uint64(i)))
 				copy(theta, cfg.Start)
 				acc := make([]float64, n+n*n)
 				cnt := 0

@@ -44,7 +44,11 @@ func zoo(t *testing.T) map[string]Landscape {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]Landscape{"quartic": Quartic{}, "doublewell": dw, "doublewell-wide": dwWide,
+	sep, err := NewSeparable(dw, Quartic{}, sq.(Scalar))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]Landscape{"quartic": Quartic{}, "doublewell": dw, "doublewell-wide": dwWide, "separable": sep,
 		"styblinski-tang": st, "valleys2d": v2, "quadratic": q, "scaled-quartic": sq, "scaled-valleys": sv,
 		"shifted-sum": fs}
 }

@@ -8,6 +8,10 @@ import (
 	"sync"
 
 	"github.com/densitydiffusion/toolkit/ddt/landscape"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -95,11 +99,26 @@ func (w *White) Diffusion(dst *mat.SymDense, _ []float64, _ float64) {
 // where [H]⁺ replaces each eigenvalue λ of the Hessian by max(|λ|, Floor) (THEORY.md §2.3). Floor > 0 keeps the
 // noise from vanishing at inflection points (the trap of THEORY.md §3.2). B is a batch size; non-integer values
 // are allowed (an effective batch size).
+//
+// Kick and Diffusion make no allocations once warm: the Hessian and the eigen-decomposition live in per-call
+// scratch space taken from a sync.Pool (so concurrent trajectories never share it); in 2-D the
+// eigen-decomposition is the closed form of a symmetric 2×2 matrix, in more dimensions LAPACK's dsyev (gonum
+// lapack64.Syev) on a reused workspace.
 type HessianSGD struct {
 	l     landscape.Landscape
 	s     landscape.Scalar // non-nil when l is a 1-D Scalar
 	b     float64
 	floor float64
+	pool  sync.Pool // *hessianScratch
+}
+
+// hessianScratch is one caller's workspace: the Hessian, its eigenvalues (ascending) and eigenvectors (the
+// columns of the row-major n×n vecs).
+type hessianScratch struct {
+	h    *mat.SymDense
+	vals []float64
+	vecs []float64
+	work []float64 // dsyev workspace (n > 2)
 }
 
 // NewHessianSGD returns Hessian-shaped noise on l with batch size b > 0 and eigenvalue floor ≥ 0.
@@ -113,9 +132,22 @@ func NewHessianSGD(l landscape.Landscape, b, floor float64) (*HessianSGD, error)
 	if !(floor >= 0) || math.IsInf(floor, 0) {
 		return nil, paramErr("eigenvalue floor must be ≥ 0 and finite (got %g)", floor)
 	}
+	n := l.Dim()
+	if n < 1 {
+		return nil, paramErr("landscape dimension must be ≥ 1 (got %d)", n)
+	}
 	h := &HessianSGD{l: l, b: b, floor: floor}
-	if s, ok := l.(landscape.Scalar); ok && l.Dim() == 1 {
+	if s, ok := l.(landscape.Scalar); ok && n == 1 {
 		h.s = s
+	}
+	h.pool.New = func() any {
+		sc := &hessianScratch{h: mat.NewSymDense(n, nil), vals: make([]float64, n), vecs: make([]float64, n*n)}
+		if n > 2 {
+			q := []float64{0}
+			lapack64.Syev(lapack.EVCompute, blas64.Symmetric{N: n, Stride: n, Uplo: blas.Upper, Data: sc.vecs}, sc.vals, q, -1)
+			sc.work = make([]float64, int(q[0]))
+		}
+		return sc
 	}
 	return h, nil
 }
@@ -140,62 +172,103 @@ func (h *HessianSGD) Amplitude(theta, eta float64) float64 {
 	if h.s != nil {
 		c = h.s.Deriv2(theta)
 	} else {
-		m := mat.NewSymDense(1, nil)
-		h.l.Hessian(m, []float64{theta})
-		c = m.At(0, 0)
+		sc := h.pool.Get().(*hessianScratch)
+		sc.vecs[0] = theta
+		h.l.Hessian(sc.h, sc.vecs[:1])
+		c = sc.h.At(0, 0)
+		h.pool.Put(sc)
 	}
 	return eta * math.Sqrt(h.plus(c)/h.b)
 }
 
-// Kick writes η·V diag(sqrt(λ⁺/B)) z into dst (H(θ) = V diag(λ) Vᵀ, z standard normal).
+// Kick writes η·V diag(sqrt(λ⁺/B)) z into dst (H(θ) = V diag(λ) Vᵀ with ascending λ, z standard normal drawn
+// in that order).
 func (h *HessianSGD) Kick(dst, theta []float64, eta float64, rng *rand.Rand) {
 	if h.l.Dim() == 1 {
 		dst[0] = h.Amplitude(theta[0], eta) * rng.NormFloat64()
 		return
 	}
-	vals, vecs := h.eigen(theta)
-	n := len(vals)
+	sc := h.pool.Get().(*hessianScratch)
+	h.eigen(sc, theta)
+	n := len(sc.vals)
 	for i := range dst[:n] {
 		dst[i] = 0
 	}
-	for k, v := range vals {
+	for k, v := range sc.vals {
 		z := eta * math.Sqrt(h.plus(v)/h.b) * rng.NormFloat64()
 		for i := 0; i < n; i++ {
-			dst[i] += vecs.At(i, k) * z
+			dst[i] += sc.vecs[i*n+k] * z
+		}
+	}
+	h.pool.Put(sc)
+}
+
+// eigen fills sc with the eigen-decomposition of H(θ) (NaN eigenvalues if it fails).
+func (h *HessianSGD) eigen(sc *hessianScratch, theta []float64) {
+	n := len(sc.vals)
+	h.l.Hessian(sc.h, theta)
+	if n == 2 {
+		sym2Eigen(sc.h.At(0, 0), sc.h.At(0, 1), sc.h.At(1, 1), sc.vals, sc.vecs)
+		return
+	}
+	raw := sc.h.RawSymmetric()
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			sc.vecs[i*n+j] = raw.Data[i*raw.Stride+j]
+		}
+	}
+	a := blas64.Symmetric{N: n, Stride: n, Uplo: blas.Upper, Data: sc.vecs}
+	if !lapack64.Syev(lapack.EVCompute, a, sc.vals, sc.work, len(sc.work)) {
+		for i := range sc.vals {
+			sc.vals[i] = math.NaN()
 		}
 	}
 }
 
-func (h *HessianSGD) eigen(theta []float64) ([]float64, *mat.Dense) {
-	n := h.l.Dim()
-	m := mat.NewSymDense(n, nil)
-	h.l.Hessian(m, theta)
-	var eig mat.EigenSym
-	if !eig.Factorize(m, true) {
-		nan := make([]float64, n)
-		for i := range nan {
-			nan[i] = math.NaN()
-		}
-		return nan, mat.NewDense(n, n, nil)
-	}
-	vecs := mat.NewDense(n, n, nil)
-	eig.VectorsTo(vecs)
-	return eig.Values(nil), vecs
+// sym2Eigen writes the eigenvalues (ascending) of the symmetric matrix [[a, b], [b, c]] into vals and its unit
+// eigenvectors into the columns of the row-major 2×2 vecs: λ = m ∓ r with m = (a+c)/2, r = hypot((a−c)/2, b),
+// and the larger eigenvalue's eigenvector (cos φ, sin φ) at φ = ½·atan2(2b, a − c). NaN entries give NaN
+// eigenvalues.
+func sym2Eigen(a, b, c float64, vals, vecs []float64) {
+	m := 0.5 * (a + c)
+	r := math.Hypot(0.5*(a-c), b)
+	vals[0], vals[1] = m-r, m+r
+	sn, cs := math.Sincos(0.5 * math.Atan2(2*b, a-c))
+	// Columns: e₀ = (−sin φ, cos φ) for m − r, e₁ = (cos φ, sin φ) for m + r.
+	vecs[0], vecs[1] = -sn, cs
+	vecs[2], vecs[3] = cs, sn
 }
 
 // Diffusion writes (η/2B)[H(θ)]⁺.
 func (h *HessianSGD) Diffusion(dst *mat.SymDense, theta []float64, eta float64) {
-	vals, vecs := h.eigen(theta)
-	n := len(vals)
-	dst.Zero()
-	for k, v := range vals {
-		c := eta / (2 * h.b) * h.plus(v)
-		for i := 0; i < n; i++ {
-			for j := i; j < n; j++ {
-				dst.SetSym(i, j, dst.At(i, j)+c*vecs.At(i, k)*vecs.At(j, k))
+	n := h.l.Dim()
+	if n == 1 {
+		dst.SetSym(0, 0, eta/(2*h.b)*h.plus(h.hessian1(theta)))
+		return
+	}
+	sc := h.pool.Get().(*hessianScratch)
+	h.eigen(sc, theta)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			v := 0.0
+			for k, l := range sc.vals {
+				v += eta / (2 * h.b) * h.plus(l) * sc.vecs[i*n+k] * sc.vecs[j*n+k]
 			}
+			dst.SetSym(i, j, v)
 		}
 	}
+	h.pool.Put(sc)
+}
+
+func (h *HessianSGD) hessian1(theta []float64) float64 {
+	if h.s != nil {
+		return h.s.Deriv2(theta[0])
+	}
+	sc := h.pool.Get().(*hessianScratch)
+	h.l.Hessian(sc.h, theta)
+	v := sc.h.At(0, 0)
+	h.pool.Put(sc)
+	return v
 }
 
 // Gaussian is SGD noise with a constant gradient-noise covariance C: kick = η·C^{1/2}z, D = (η/2)C. The factor of

@@ -36,8 +36,10 @@
 // integrate/quad), with Φ accumulated panel by panel (and to the nodes inside a panel by the spectral integration
 // matrix of the nodes), every panel small enough that Φ changes by at most 1 across it, all sums in log space (so
 // barriers of thousands of D are fine), and the panels halved until τ changes by less than RelTol (default 1e-9).
-// A double-well problem takes about 1.4 ms (BenchmarkMFPT1DQuartic). Kinks of L' or D can be listed in Breaks to keep the high order. Left may be
-// −Inf for a confining landscape. Absorbing exactly at the saddle gives half the Kramers time; absorb well beyond
+// A double-well problem takes about 1.4 ms (BenchmarkMFPT1DQuartic). Kinks and jumps of L'/D and D (a noise
+// floor, a piecewise landscape) are located automatically (each panel's rule is compared with the rules on its
+// halves, and disagreeing panels are bisected); listing them in Breaks (e.g. from noise.FloorKinks) saves that
+// work. Left may be −Inf for a confining landscape. Absorbing exactly at the saddle gives half the Kramers time; absorb well beyond
 // it (e.g. at the next minimum) to compare with the formulas.
 //
 // NewStationary1D gives the normalised zero-current density P ∝ e^{−Φ} D^{α−1} on [Left, Right] (Itô: e^{−Φ}/D),

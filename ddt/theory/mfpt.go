@@ -79,6 +79,10 @@ type Problem1D struct {
 	MaxPanels int
 	// Breaks lists points where L' or D has a kink or a jump (e.g. where a noise floor starts); panels are
 	// aligned with them so that the quadrature keeps its high order. Points outside the domain are ignored.
+	// Breaks is optional: the quadrature locates kinks and jumps of L'/D and D itself by comparing each
+	// panel's Gauss–Legendre rule with the rules on its halves and bisecting where they disagree (see
+	// locate.go). Giving them saves that work; for floored Hessian noise D = (η/2B)·max(|L″|, floor),
+	// noise.FloorKinks (or HessianSGD.Kinks) lists them.
 	Breaks []float64
 }
 
@@ -163,7 +167,8 @@ func SolveMFPT1D(p Problem1D) (MFPTResult, error) {
 		}
 		if 2*(len(breaks)-1) > maxPanels {
 			return MFPTResult{}, fmt.Errorf("%w: MFPT needs more than %d panels (a D(θ) that "+
-				"vanishes, or nearly, makes the integral diverge)", ErrNotConverged, maxPanels)
+				"vanishes, or nearly, makes the integral diverge; kinks the quadrature did not locate can be "+
+				"given in Problem1D.Breaks, e.g. from noise.FloorKinks)", ErrNotConverged, maxPanels)
 		}
 		breaks = halve(breaks)
 		cur := f.logMFPT(breaks, start)
@@ -396,6 +401,13 @@ func (f *field) panels(pts []float64, n0, maxPanels int) ([]float64, error) {
 				stack = append(stack, [2]float64{p[0] + w*float64(j)/float64(m), p[0] + w*float64(j+1)/float64(m)})
 			}
 		}
+	}
+	out = f.locateKinks(out)
+	if f.err != nil {
+		return nil, f.err
+	}
+	if len(out)-1 > maxPanels {
+		return nil, fmt.Errorf("%w: more than %d panels needed to resolve Φ", ErrNotConverged, maxPanels)
 	}
 	return out, nil
 }

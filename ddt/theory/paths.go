@@ -20,7 +20,7 @@ type PathProblem struct {
 	B, Eta, DeltaL float64
 	// Ha > 0 and Hb < 0 are the curvatures at a and at b (Ha ≠ |Hb|, or s is undefined).
 	Ha, Hb float64
-	// Breaks lists kinks or jumps of L' or D (e.g. where a noise floor starts).
+	// Breaks lists kinks or jumps of L' or D (e.g. where a noise floor starts); optional, as in Problem1D.
 	Breaks []float64
 	// RelTol is the target relative accuracy of the integral (0: 1e-10).
 	RelTol float64

@@ -1,0 +1,6 @@
+//go:build race
+
+package noise
+
+// raceEnabled: sync.Pool drops items at random under the race detector, so allocation counts are not meaningful.
+const raceEnabled = true
