@@ -30,7 +30,7 @@
 //     for ν > 2 the kick covariance is 2ηD, for ν ≤ 2 (infinite variance) D is the scale, and
 //     FiniteVariance says which.
 //
-// FloorKinks and HessianSGD.Kinks list the points where a floored |L''| switches branch (where D(θ) has kinks);
+// FloorKinks and HessianSGD.Kinks list the points where a floored |L″| switches branch (where D(θ) has kinks);
 // ddt/theory locates such kinks by itself, and Problem1D.Breaks accepts them for speed. DiffusionFunc turns a
 // 1-D model into the θ ↦ D(θ) that ddt/theory and ddt/fokkerplanck take.
 //
