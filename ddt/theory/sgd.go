@@ -37,7 +37,11 @@ func (p Prefactor) String() string {
 //
 // τ is in continuous time; one iteration is η, so the expected number of iterations is τ/η. In n dimensions
 // H_ae and H_be are the curvatures along the escape direction (EscapeCurvatures): the transverse directions
-// cancel from the prefactor.
+// cancel from the prefactor. That cancellation needs D ∝ H at both a and b (Hessian-shaped noise). For noise
+// frozen at the minimum with an anisotropic H_a the transverse curvatures do not cancel, and only the exponent
+// (S = 1) is right: ddt/escape's TestKramers2DApproach measured λ0·τ → about 1.3 (isothermal) and 0.65 (Itô)
+// against the Fokker–Planck rate there, while the exponent's slope was −0.993; LaplaceLogTau1D, or the
+// Fokker–Planck solver, gives the prefactor for a given D(θ).
 type SGD struct {
 	// B is the batch size (> 0), Eta the learning rate η (> 0), DeltaL the barrier ΔL (> 0).
 	B, Eta, DeltaL float64
