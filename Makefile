@@ -103,19 +103,22 @@ report: setup
 	$(NBRUN) run -out $(REPORTS) $(if $(RUN),-run '$(RUN)') $(NBRUN_FLAGS)
 	@if [ "$(BROWSER_CHECK)" = 0 ]; then exit 0; fi; \
 	if [ -n "$${DDT_CHROMIUM:-}" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
-		$(MAKE) --no-print-directory reports-browser; \
+		$(BROWSER_CHECK_SH); \
 	else echo "report: no chromium, reports not opened in a browser (make browser installs it; then make reports-browser)"; fi
 
 # reports-browser: plotting's TestBrowserReports opens each passed report listed in $(REPORTS)/index.json with the
 # network off and checks that every echarts chart was drawn, every image loaded, MathJax typeset without error and
 # no script reported an error; a screenshot per report lands in $(SHOTS).
-reports-browser:
-	@echo "== reports: open each report in headless chromium (screenshots in $(SHOTS))"
-	@mkdir -p "$(SHOTS)" && rm -f "$(SHOTS)"/reports-*.png
-	@DDT_REPORTS_DIR="$(abspath $(REPORTS))" DDT_TEST_ARTIFACTS="$(SHOTS)" \
+# (A shell snippet rather than a sub-make, so that `make -n test` does not run the test recipe.)
+BROWSER_CHECK_SH = echo "== reports: open each report in headless chromium (screenshots in $(SHOTS))"; \
+	mkdir -p "$(SHOTS)" && rm -f "$(SHOTS)"/reports-*.png && \
+	DDT_REPORTS_DIR="$(abspath $(REPORTS))" DDT_TEST_ARTIFACTS="$(SHOTS)" \
 		go test -count=1 -v -run '^TestBrowserReports$$' ./plotting/ 2>&1 | \
-		grep --line-buffered -v -e '^=== RUN' -e '^=== NAME' -e '^PASS$$' -e 'screenshot: '; \
+		grep --line-buffered -v -e '^=== RUN' -e '^=== NAME' -e '^PASS$$' -e 'screenshot: ' && \
 	echo "reports-browser: ok, $$(ls "$(SHOTS)"/reports-*.png 2>/dev/null | wc -l) screenshots in $(SHOTS)"
+
+reports-browser:
+	@$(BROWSER_CHECK_SH)
 
 # Every step runs even when an earlier one failed, so one run shows everything that is broken; go test
 # runs last so that its closing lines end the output (also kept in .cache/gotest.log), then one summary line.
@@ -125,7 +128,7 @@ test: setup
 	echo "== go vet ./..."; go vet ./... || failed="$$failed vet"; \
 	echo "== notebooks: committed form"; $(NBRUN) check notebooks notebooks/testdata || failed="$$failed nbcheck"; \
 	echo "== notebooks: execute"; $(NBRUN) run -out $(REPORTS) $(if $(RUN),-run '$(RUN)') $(NBRUN_FLAGS) || failed="$$failed notebooks"; \
-	$(MAKE) --no-print-directory reports-browser || failed="$$failed reports-browser"; \
+	{ $(BROWSER_CHECK_SH); } || failed="$$failed reports-browser"; \
 	echo "== go test $(RACE_FLAGS) $(RACE_PKGS)"; \
 	go test $(RACE_FLAGS) $(RACE_PKGS) 2>&1 | tee $(GOTEST_LOG) || failed="$$failed race"; \
 	others=$$(go list ./... | grep -v -e '/ddt$$' -e '/ddt/'); \

@@ -34,7 +34,7 @@ function finish(mathjaxDone){
   s.math=document.querySelectorAll('.MathJax_CHTML, .mjx-chtml, .MathJax, .MathJax_Display').length;
   var bad=document.querySelectorAll('.MathJax_Error, .mjx-merror, merror');
   for(var k=0;k<bad.length;k++){ mjErr.push('error element: '+String(bad[k].textContent).slice(0,120)); }
-  if(document.body && document.body.textContent.indexOf('Math Processing Error')>=0){ mjErr.push('"Math Processing Error" in the page'); }
+  if(document.body && document.body.innerText.indexOf('Math Processing Error')>=0){ mjErr.push('"Math Processing Error" in the page'); }
   s.mathjaxErrors=mjErr; s.height=document.documentElement.scrollHeight;
   s.fallbackNotes=document.querySelectorAll('.ddt-echarts-note').length;
   document.getElementById('ddt-report-stats').textContent=JSON.stringify(s);
@@ -51,20 +51,32 @@ if(H&&H.Register){
 })();
 </script>`
 
+// noProgressive goes first into a report's <head>: it wraps echarts.init so
+// that every series is drawn in one pass (progressive: 0). echarts draws
+// series above its progressiveThreshold (3000 points, e.g. a QQ plot of
+// 12000 draws) in time-sliced chunks, and under Chromium's
+// --virtual-time-budget that never finishes: the browser hangs until killed
+// (seen with 02-gradient-noise). A real browser is not affected; the
+// charts' content is the same.
+const noProgressive = `<script>(function(){var ec;Object.defineProperty(window,'echarts',{configurable:true,get:function(){return ec;},
+set:function(v){ec=v&&new Proxy(v,{get:function(o,k){var f=o[k];if(k!=='init'||typeof f!=='function'){return f;}
+return function(){var c=f.apply(o,arguments),so=c.setOption;c.setOption=function(opt){if(opt&&opt.series){[].concat(opt.series).forEach(function(s){if(s){s.progressive=0;}});}
+return so.apply(c,arguments);};return c;};}});}});})();</script>`
+
 // reportStats is what reportProbe measured in the browser.
 type reportStats struct {
-	MathjaxDone    bool     `json:"mathjaxDone"`
-	Mathjax        bool     `json:"mathjax"`
-	Containers     int      `json:"containers"`
-	Blank          []string `json:"blank"`
-	Instances      int      `json:"instances"`
-	Canvases       int      `json:"canvases"`
-	Images         int      `json:"images"`
-	Broken         []string `json:"broken"`
-	Math           int      `json:"math"`
-	MathjaxErrors  []string `json:"mathjaxErrors"`
-	Height         int      `json:"height"`
-	FallbackNotes  int      `json:"fallbackNotes"`
+	MathjaxDone   bool     `json:"mathjaxDone"`
+	Mathjax       bool     `json:"mathjax"`
+	Containers    int      `json:"containers"`
+	Blank         []string `json:"blank"`
+	Instances     int      `json:"instances"`
+	Canvases      int      `json:"canvases"`
+	Images        int      `json:"images"`
+	Broken        []string `json:"broken"`
+	Math          int      `json:"math"`
+	MathjaxErrors []string `json:"mathjaxErrors"`
+	Height        int      `json:"height"`
+	FallbackNotes int      `json:"fallbackNotes"`
 }
 
 // reportEntry is the part of nbrun's index.json this test reads.
@@ -76,10 +88,10 @@ type reportEntry struct {
 
 // instrumentReport returns a copy of a report page that resolves its
 // relative links (mathjax/, images) against dir, with the error collector
-// first in <head> and the probe at the end of <body>.
+// and noProgressive first in <head> and the probe at the end of <body>.
 func instrumentReport(page, dir string) string {
 	base := `<base href="` + (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String() + `">`
-	head := base + errorCollector
+	head := base + errorCollector + noProgressive
 	if i := strings.Index(page, "<head>"); i >= 0 {
 		page = page[:i+6] + head + page[i+6:]
 	} else {
@@ -179,8 +191,8 @@ func checkReport(t *testing.T, bin, report, shot string) {
 	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &s); err != nil {
 		t.Fatalf("probe output: %v\n%s", err, m[1])
 	}
-	t.Logf("echarts %d/%d containers drawn (%d canvases), %d images (%d broken), %d MathJax elements, mathjax loaded %v, finished %v, height %d px",
-		s.Containers-len(s.Blank), s.Containers, s.Canvases, s.Images, len(s.Broken), s.Math, s.Mathjax, s.MathjaxDone, s.Height)
+	t.Logf("%s: echarts %d/%d containers drawn (%d canvases), %d images (%d broken), %d MathJax elements, mathjax loaded %v, finished %v, height %d px",
+		strings.TrimPrefix(t.Name(), "TestBrowserReports/"), s.Containers-len(s.Blank), s.Containers, s.Canvases, s.Images, len(s.Broken), s.Math, s.Mathjax, s.MathjaxDone, s.Height)
 	if s.Instances != s.Containers || len(s.Blank) > 0 {
 		t.Errorf("%d echarts instances for %d chart containers; not drawn: %v", s.Instances, s.Containers, s.Blank)
 	}
