@@ -108,12 +108,15 @@ report: setup
 
 # reports-browser: plotting's TestBrowserReports opens each passed report listed in $(REPORTS)/index.json with the
 # network off and checks that every echarts chart was drawn, every image loaded, MathJax typeset without error and
-# no script reported an error; a screenshot per report lands in $(SHOTS).
+# no script reported an error; a screenshot per report lands in $(SHOTS). When $(REPORTS)/gallery/gallery.html
+# exists (make test executes plotting/testdata/gallery.ipynb, which shows every chart type, there),
+# TestBrowserNotebookReport checks it too.
 # (A shell snippet rather than a sub-make, so that `make -n test` does not run the test recipe.)
 BROWSER_CHECK_SH = echo "== reports: open each report in headless chromium (screenshots in $(SHOTS))"; \
 	mkdir -p "$(SHOTS)" && rm -f "$(SHOTS)"/reports-*.png && \
-	DDT_REPORTS_DIR="$(abspath $(REPORTS))" DDT_TEST_ARTIFACTS="$(SHOTS)" \
-		go test -count=1 -v -run '^TestBrowserReports$$' ./plotting/ 2>&1 | \
+	gallery="$(abspath $(REPORTS))/gallery/gallery.html"; [ -f "$$gallery" ] || gallery=""; \
+	DDT_REPORTS_DIR="$(abspath $(REPORTS))" DDT_TEST_ARTIFACTS="$(SHOTS)" DDT_GALLERY_HTML="$$gallery" \
+		go test -count=1 -v -run '^(TestBrowserReports|TestBrowserNotebookReport)$$' ./plotting/ 2>&1 | \
 		grep --line-buffered -v -e '^=== RUN' -e '^=== NAME' -e '^PASS$$' -e 'screenshot: ' && \
 	echo "reports-browser: ok, $$(ls "$(SHOTS)"/reports-*.png 2>/dev/null | wc -l) screenshots in $(SHOTS)"
 
@@ -126,8 +129,10 @@ test: setup
 	@bash .ci/setup chromium || echo "test: no chromium: the tests that open reports in a browser will skip"
 	@mkdir -p $(dir $(GOTEST_LOG)); failed=""; \
 	echo "== go vet ./..."; go vet ./... || failed="$$failed vet"; \
-	echo "== notebooks: committed form"; $(NBRUN) check notebooks notebooks/testdata || failed="$$failed nbcheck"; \
+	echo "== notebooks: committed form"; $(NBRUN) check notebooks notebooks/testdata plotting/testdata || failed="$$failed nbcheck"; \
 	echo "== notebooks: execute"; $(NBRUN) run -out $(REPORTS) $(if $(RUN),-run '$(RUN)') $(NBRUN_FLAGS) || failed="$$failed notebooks"; \
+	echo "== plotting gallery notebook (every chart type, for the browser check)"; \
+	$(NBRUN) run -out $(REPORTS)/gallery plotting/testdata/gallery.ipynb || failed="$$failed gallery"; \
 	{ $(BROWSER_CHECK_SH); } || failed="$$failed reports-browser"; \
 	echo "== go test $(RACE_FLAGS) $(RACE_PKGS)"; \
 	go test $(RACE_FLAGS) $(RACE_PKGS) 2>&1 | tee $(GOTEST_LOG) || failed="$$failed race"; \
