@@ -90,14 +90,14 @@ func judgeTest(name string, cell notebook.Cell, lim Limits, nonce string) TestRe
 		}
 	case len(c.compile) > 0 || strings.Contains(c.errors, "go test -c") || strings.Contains(c.errors, "go build"):
 		res.Kind = KindCompile
-		res.Feedback = head(dedupe(c.compile), maxFeedback)
+		res.Feedback = notebook.Head(notebook.Dedupe(c.compile), maxFeedback)
 		if len(res.Feedback) == 0 {
 			res.Feedback = []string{"the test does not compile with the submission's code"}
 		}
 		res.Feedback = append([]string{"the test does not compile with the submission (a function missing, renamed, or with another signature?):"}, res.Feedback...)
 	case strings.Contains(c.stdout, "--- FAIL: "+wrapperName(name)) || strings.Contains(c.stdout, "--- FAIL: "+name):
 		res.Kind = KindFailed
-		res.Feedback = head(testLog(c.stdout, name), maxFeedback)
+		res.Feedback = notebook.Head(testLog(c.stdout, name), maxFeedback)
 	case reInterrupt.MatchString(all):
 		res.Kind = KindTimeout
 		res.Feedback = []string{fmt.Sprintf("the cell was stopped after the per-cell timeout of %v", lim.Cell)}
@@ -106,7 +106,7 @@ func judgeTest(name string, cell notebook.Cell, lim Limits, nonce string) TestRe
 		res.Feedback = []string{"the test produced no output (its cell did not run)"}
 	default:
 		res.Kind = KindFailed
-		res.Feedback = head(splitNonEmpty(all), maxFeedback)
+		res.Feedback = notebook.Head(splitNonEmpty(all), maxFeedback)
 	}
 	return res
 }
@@ -140,7 +140,7 @@ func cellProblem(cell notebook.Cell, lim Limits) (CellProblem, bool) {
 			p.Lines = append(p.Lines, "in "+fn)
 		}
 	case f.Kind == "compile error" && len(c.compile) > 0:
-		p.Kind, p.Lines = KindCompile, head(dedupe(c.compile), maxFeedback)
+		p.Kind, p.Lines = KindCompile, notebook.Head(notebook.Dedupe(c.compile), maxFeedback)
 	default:
 		var lines []string
 		for _, l := range f.Lines {
@@ -200,28 +200,9 @@ func stripANSI(s string) string { return reCellRef.ReplaceAllString(notebook.Str
 
 func splitNonEmpty(s string) []string { return notebook.SplitNonEmpty(s) }
 
-func head(lines []string, n int) []string {
-	if len(lines) > n {
-		return append(lines[:n:n], "…")
-	}
-	return lines
-}
-
 func tail(lines []string, n int) []string {
 	if len(lines) > n {
 		return append([]string{"…"}, lines[len(lines)-n:]...)
 	}
 	return lines
-}
-
-func dedupe(lines []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, l := range lines {
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
 }

@@ -100,16 +100,16 @@ func ScanCell(c Cell) (Failure, bool) {
 	case rePanic.MatchString(se):
 		return Failure{Kind: "panic", Lines: from(se, rePanic, MaxLines)}, true
 	case reTestFail.MatchString(so) || reTestFail.MatchString(se):
-		return Failure{Kind: "test failed", Lines: head(testFailLines(so+se), MaxLines)}, true
+		return Failure{Kind: "test failed", Lines: Head(testFailLines(so+se), MaxLines)}, true
 	case len(htmlErr) > 0:
-		return Failure{Kind: "compile error", Lines: head(htmlErr, MaxLines)}, true
+		return Failure{Kind: "compile error", Lines: Head(htmlErr, MaxLines)}, true
 	case errOut != nil:
 		lines := []string{errOut.Ename + ": " + errOut.Evalue}
 		for _, t := range errOut.Traceback {
 			lines = append(lines, SplitNonEmpty(StripANSI(t))...)
 		}
 		lines = append(lines, SplitNonEmpty(se)...)
-		return Failure{Kind: "error", Lines: head(dedupe(lines), MaxLines)}, true
+		return Failure{Kind: "error", Lines: Head(Dedupe(lines), MaxLines)}, true
 	case reExit.MatchString(se):
 		return Failure{Kind: "shell command failed", Lines: tail(se, MaxLines)}, true
 	case reSignal.MatchString(se):
@@ -154,7 +154,8 @@ func SplitNonEmpty(s string) []string {
 	return out
 }
 
-func head(lines []string, n int) []string {
+// Head keeps the first n lines, marking a cut with "…".
+func Head(lines []string, n int) []string {
 	if len(lines) > n {
 		return append(lines[:n:n], "…")
 	}
@@ -174,7 +175,7 @@ func from(s string, re *regexp.Regexp, n int) []string {
 	if loc := re.FindStringIndex(s); loc != nil {
 		s = s[loc[0]:]
 	}
-	return head(SplitNonEmpty(s), n)
+	return Head(SplitNonEmpty(s), n)
 }
 
 // testFailLines keeps what explains a failing test: its messages and the FAIL lines, not the
@@ -191,7 +192,8 @@ func testFailLines(out string) []string {
 	return keep
 }
 
-func dedupe(lines []string) []string {
+// Dedupe drops repeated lines, keeping the first of each.
+func Dedupe(lines []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, l := range lines {
