@@ -21,8 +21,9 @@ import (
 type Limits struct {
 	// Cell is the per-cell timeout: a cell still running after it is interrupted and the run goes on.
 	Cell time.Duration
-	// Test is the time limit of each graded test (go test -test.timeout); it must be below Cell, which also
-	// covers compiling the cell.
+	// Test is the time limit of each graded test, enforced by a watchdog in the test's wrapper (with go test's
+	// -test.timeout watchdogSlack later as a backstop); it must be at least 10 s below Cell, which also covers
+	// compiling the cell.
 	Test time.Duration
 	// Budget bounds the whole run: past it the run is stopped and the tests not yet reported get no points.
 	Budget time.Duration
@@ -370,14 +371,45 @@ const VerdictPrefix = "assign-verdict: "
 // wrapperName is the test that runs the graded test name in a grading cell.
 func wrapperName(name string) string { return "TestAssignGrade_" + name }
 
+// watchdogSlack is how much longer than the test's own time limit go test's -test.timeout allows: the
+// wrapper's watchdog stops the test first, the -test.timeout alarm is only the backstop.
+const watchdogSlack = 3 * time.Second
+
 // testCellSource returns a %test cell that runs only the test name, with a time limit: the declarations of the
 // instructor's cell other than its other tests (so that one test that fails to compile does not take the others
 // with it), and a wrapper test that runs it and, when it passed, prints a verdict line with the run's secret
 // nonce: output that a submission prints to look like "--- PASS" does not count.
+//
+// The wrapper's watchdog enforces the time limit. Past it, it prints the stacks of all goroutines with
+// runtime.Stack, which stops the world and so also shows a goroutine spinning in a loop without function calls,
+// then panics with go test's own "test timed out" line. go test's -test.timeout alarm (set watchdogSlack later,
+// as a backstop) cannot be relied on for the feedback: on a loaded machine its traceback often gives a
+// spinning goroutine as "running on other thread; stack unavailable", and the student is not told which of
+// their functions never returned.
 func testCellSource(src, name string, limit time.Duration, nonce string) string {
-	header := fmt.Sprintf("%%test -test.run=^%s$ -test.v -test.count=1 -test.timeout=%s", wrapperName(name), limit)
-	wrapper := fmt.Sprintf("\n\n// %s runs %s for the grader (added by assign).\nfunc %s(t *testing.T) {\n\t%s(t)\n\tif !t.Failed() && !t.Skipped() {\n\t\tprintln(%q)\n\t}\n}\n",
-		wrapperName(name), name, wrapperName(name), name, VerdictPrefix+name+" passed "+nonce)
+	header := fmt.Sprintf("%%test -test.run=^%s$ -test.v -test.count=1 -test.timeout=%s\n"+
+		"import (\n\tassignruntime \"runtime\"\n\tassigntime \"time\"\n)", wrapperName(name), limit+watchdogSlack)
+	wrapper := fmt.Sprintf(`
+
+// %[1]s runs %[2]s for the grader (added by assign), with a watchdog for its time limit.
+func %[1]s(t *testing.T) {
+	assignDone := make(chan struct{})
+	defer close(assignDone)
+	go func() {
+		select {
+		case <-assignDone:
+		case <-assigntime.After(%[3]d):
+			assignStacks := make([]byte, 1<<20)
+			println(string(assignStacks[:assignruntime.Stack(assignStacks, true)]))
+			panic(%[4]q)
+		}
+	}()
+	%[2]s(t)
+	if !t.Failed() && !t.Skipped() {
+		println(%[5]q)
+	}
+}
+`, wrapperName(name), name, int64(limit), "test timed out after "+limit.String(), VerdictPrefix+name+" passed "+nonce)
 	var keep []string
 	for _, l := range strings.Split(src, "\n") {
 		if t := strings.TrimSpace(l); strings.HasPrefix(t, "%") {

@@ -34,11 +34,13 @@ func miniSpec(t *testing.T) *Spec {
 func TestTestCellSource(t *testing.T) {
 	s := miniSpec(t)
 	src := testCellSource(s.Doc.Cells[4].Source(), "TestB", 7*time.Second, "n0nce")
-	if !strings.HasPrefix(src, "%test -test.run=^TestAssignGrade_TestB$ -test.v -test.count=1 -test.timeout=7s\n") {
+	// go test's alarm is the backstop, 3 s after the watchdog's 7 s.
+	if !strings.HasPrefix(src, "%test -test.run=^TestAssignGrade_TestB$ -test.v -test.count=1 -test.timeout=10s\n") {
 		t.Errorf("header: %q", strings.SplitN(src, "\n", 2)[0])
 	}
 	for _, want := range []string{`import "math"`, "// helper is shared.\nfunc helper()", "func TestB(",
-		"func TestAssignGrade_TestB(t *testing.T) {\n\tTestB(t)\n", `println("assign-verdict: TestB passed n0nce")`} {
+		"func TestAssignGrade_TestB(t *testing.T) {\n", "\tTestB(t)\n", `println("assign-verdict: TestB passed n0nce")`,
+		"assigntime.After(7000000000)", `panic("test timed out after 7s")`, "assignruntime.Stack(assignStacks, true)"} {
 		if !strings.Contains(src, want) {
 			t.Errorf("the test cell lacks %q:\n%s", want, src)
 		}
@@ -193,6 +195,20 @@ func fakeExecutor(fail map[string]bool, overBudget bool, err error) Executor {
 			c.SetField("outputs", out)
 		}
 		return false, d.Write(out)
+	}
+}
+
+// TestUserFrame: the function named in feedback is the student's, never the test binary's main or a test, and
+// none is named when the trace does not show one (a goroutine "running on other thread; stack unavailable").
+func TestUserFrame(t *testing.T) {
+	for _, tc := range []struct{ trace, want string }{
+		{"goroutine 7 [running]:\nmain.KramersTime(0x1)\n\t/tmp/gonb_1/main_test.go:12\nmain.TestKramersTimeValue(0xc0)\n", "KramersTime"},
+		{"goroutine 1 [chan receive]:\nmain.main()\n\t_testmain.go:45\n\ngoroutine 7 [running]:\n\tgoroutine running on other thread; stack unavailable\n", ""},
+		{"goroutine 8 [running]:\nmain.TestAssignGrade_TestX.func1()\n\ngoroutine 7 [runnable]:\ngonb_ab12.Loop.func2(...)\n", "Loop"},
+	} {
+		if got := userFrame(tc.trace); got != tc.want {
+			t.Errorf("userFrame(%q) = %q, want %q", tc.trace, got, tc.want)
+		}
 	}
 }
 

@@ -158,9 +158,6 @@ func userFrame(s string) string {
 			return m[1]
 		}
 	}
-	if m := reUserFrame.FindStringSubmatch(s); m != nil {
-		return m[1]
-	}
 	return ""
 }
 
