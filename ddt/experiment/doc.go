@@ -1,6 +1,15 @@
 // Package experiment runs the paper's experiments on real networks (THEORY.md §5: C1, C2, C5, C6, C8): the
 // gradient-noise covariance against the Hessian, the per-coordinate Gaussianity of the noise, and the escape of
-// SGD and of GD with white noise from a trained minimum.
+// SGD and of GD with white noise from a trained minimum; and the same escape comparison on the 1-D double well,
+// where every number has an exact counterpart (WellSweep).
+//
+// # The double-well sweep
+//
+// WellSweep makes a double well k times sharper (landscape.Scaled) and escapes it with SGD noise frozen at the
+// minimum (D = ηkH_a/2B) and with white noise trace-matched at k = 1, putting each ensemble's censored-MLE rate
+// next to the exact mean first-passage time of the same diffusion. SGDFit and WhiteFit fit −ln γ̂ against 1/k
+// and ln k, weighted by the rates' intervals; Verdict reads them against DDT's 2BΔL/ηH_a and Kramers' −1. It is
+// the quickstart notebook's experiment (TestWellSweepAgainstExact checks it against the exact values).
 //
 // # Escape experiments
 //
