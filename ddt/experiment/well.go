@@ -66,6 +66,9 @@ type WellPoint struct {
 	NegLogRate, Lower, Upper float64
 	// Exact is the exact −ln γ = ln τ of the mean first-passage time from a to c with the same diffusion.
 	Exact float64
+	// Kramers is the low-temperature formula's −ln γ = ΔL/D + ln(2π/√(H_a|H_b|)) for the same D
+	// (theory.KramersLogTau1D); with D = ηkH_a/2B it is DDT's s = 1 law. Exact − Kramers is its error.
+	Kramers float64
 }
 
 // ExactInside reports whether the exact value lies inside the Monte Carlo interval.
@@ -201,6 +204,10 @@ func (s *WellSweep) point(ctx context.Context, v Valley, m noise.Model, seed uin
 	if err != nil {
 		return WellPoint{}, err
 	}
+	kramers, err := theory.KramersLogTau1D(v.Exit.DeltaL, d, v.Exit.Hae, v.Exit.Hbe)
+	if err != nil {
+		return WellPoint{}, err
+	}
 	steps := 3 * math.Exp(exact) / s.Eta
 	if !(steps < 1e12) {
 		return WellPoint{}, fmt.Errorf("the mean escape time e^%.3g needs %.3g steps of η = %g: lower the barrier or raise the noise", exact, steps, s.Eta)
@@ -216,7 +223,7 @@ func (s *WellSweep) point(ctx context.Context, v Valley, m noise.Model, seed uin
 		return WellPoint{}, err
 	}
 	return WellPoint{K: v.K, D: d, Rate: rate, NegLogRate: math.Log(rate.MeanTime),
-		Lower: math.Log(rate.MeanLower), Upper: math.Log(rate.MeanUpper), Exact: exact}, nil
+		Lower: math.Log(rate.MeanLower), Upper: math.Log(rate.MeanUpper), Exact: exact, Kramers: kramers}, nil
 }
 
 // ErrTooFewEscapes is returned by a fit with fewer than three points where something escaped.
@@ -228,6 +235,12 @@ var ErrTooFewEscapes = errors.New("experiment: fewer than three points with an e
 // SESlope is itself too noisy to trust).
 func (r *WellResult) SGDFit() (stats.Fit, error) {
 	return fitPoints(r.SGD, func(p WellPoint) (float64, float64) { return 1 / p.K, p.NegLogRate + math.Log(p.K) })
+}
+
+// SGDFitLogK fits the same SGD values as SGDFit, −ln γ̂ + ln k, against ln k: the white-noise coordinates. DDT
+// says SGD's law is a line in 1/k and curved in ln k, so this fit's ResidualSE should be the larger of the two.
+func (r *WellResult) SGDFitLogK() (stats.Fit, error) {
+	return fitPoints(r.SGD, func(p WellPoint) (float64, float64) { return math.Log(p.K), p.NegLogRate + math.Log(p.K) })
 }
 
 // PredictedSGDSlope is DDT's slope of −ln γ + ln k against 1/k for frozen SGD noise: 2BΔL/(ηH_a).

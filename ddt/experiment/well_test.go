@@ -37,8 +37,20 @@ func TestWellSweepAgainstExact(t *testing.T) {
 		if math.Abs(wn.D/r.DWhite-1) > 1e-12 || math.Abs(r.DWhite/(s.Eta*s.Well.Ha/(2*s.Batch))-1) > 1e-12 {
 			t.Errorf("k = %g: white D = %g (DWhite %g), want SGD's D at k = 1 = %g", k, wn.D, r.DWhite, s.Eta*s.Well.Ha/(2*s.Batch))
 		}
-		t.Logf("k = %4g  SGD %.3f [%.3f, %.3f] exact %.3f   white %.3f [%.3f, %.3f] exact %.3f", k,
-			sgd.NegLogRate, sgd.Lower, sgd.Upper, sgd.Exact, wn.NegLogRate, wn.Lower, wn.Upper, wn.Exact)
+		t.Logf("k = %4g  SGD %.3f [%.3f, %.3f] exact %.3f Kramers %.3f   white %.3f [%.3f, %.3f] exact %.3f Kramers %.3f", k,
+			sgd.NegLogRate, sgd.Lower, sgd.Upper, sgd.Exact, sgd.Kramers, wn.NegLogRate, wn.Lower, wn.Upper, wn.Exact, wn.Kramers)
+	}
+	// The formula is the low-temperature limit of the exact value: here ΔL/D is 2.5 (SGD, k = 3.2) to 6.25
+	// (SGD, k = 0.8), where its error is a few tenths in ln τ; it must shrink as ΔL/D grows.
+	for _, ps := range [][]WellPoint{r.SGD, r.White} {
+		for _, p := range ps {
+			if e := math.Abs(p.Exact - p.Kramers); !(e < 0.5) {
+				t.Errorf("k = %g, D = %g: Kramers %.3f, exact %.3f", p.K, p.D, p.Kramers, p.Exact)
+			}
+		}
+	}
+	if first, last := r.SGD[0], r.SGD[len(r.SGD)-1]; !(math.Abs(first.Exact-first.Kramers) < math.Abs(last.Exact-last.Kramers)) {
+		t.Errorf("Kramers' error at ΔL/D = %.2f is not below its error at ΔL/D = %.2f", 0.05/first.D, 0.05/last.D)
 	}
 	if in, n := r.ExactInside(); in < n-1 {
 		t.Errorf("the exact value lies inside the 99%% interval at only %d of %d points", in, n)
@@ -65,6 +77,9 @@ func TestWellSweepAgainstExact(t *testing.T) {
 	}
 	if math.Abs(wf.Slope+1) > 0.15 || math.Abs(wf.Slope+1) > 3*wf.SESlopeFromWeights+0.05 {
 		t.Errorf("white-noise slope in ln k %.3f ± %.3f, want −1 within 0.15 and 3 SE (+0.05 for the prefactor's curvature)", wf.Slope, wf.SESlopeFromWeights)
+	}
+	if lf, err := r.SGDFitLogK(); err != nil || !(lf.ResidualSE > 2*sf.ResidualSE) {
+		t.Errorf("SGD residual SE around a line in ln k %.3f (%v), in 1/k %.3f: want SGD clearly straighter in 1/k", lf.ResidualSE, err, sf.ResidualSE)
 	}
 	if v, err := r.Verdict(0.15); err != nil || v != "reproduced" {
 		t.Errorf("verdict %q (%v), want reproduced", v, err)
