@@ -67,7 +67,8 @@ type WellPoint struct {
 	// Exact is the exact −ln γ = ln τ of the mean first-passage time from a to c with the same diffusion.
 	Exact float64
 	// Kramers is the low-temperature formula's −ln γ = ΔL/D + ln(2π/√(H_a|H_b|)) for the same D
-	// (theory.KramersLogTau1D); with D = ηkH_a/2B it is DDT's s = 1 law. Exact − Kramers is its error.
+	// (theory.KramersLogTau1D). With SGD's D = ηkH_a/2B its exponent is DDT's s = 1 exponent 2BΔL/(ηkH_a) (the
+	// prefactor is that of constant diffusion, not the paper's 2π/|H_b|). Exact − Kramers is the formula's error.
 	Kramers float64
 }
 
