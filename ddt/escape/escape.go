@@ -12,6 +12,7 @@ import (
 
 	"github.com/densitydiffusion/toolkit/ddt/landscape"
 	"github.com/densitydiffusion/toolkit/ddt/noise"
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
 
 // Errors; test with errors.Is. A divergence is reported as a *DivergenceError.
@@ -124,6 +125,14 @@ func (r *Result) Durations() (t []float64, escaped []bool) {
 		}
 	}
 	return t, escaped
+}
+
+// EstimateRate is the censored-exponential maximum-likelihood escape rate per unit time, with its interval at
+// confidence level (stats.EstimateRate of Durations: Garwood's exact interval, censored runs counted as time at
+// risk).
+func (r *Result) EstimateRate(level float64) (stats.RateEstimate, error) {
+	t, escaped := r.Durations()
+	return stats.EstimateRate(t, escaped, level)
 }
 
 // EscapeTimes returns the continuous escape times of the trajectories that escaped.

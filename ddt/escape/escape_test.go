@@ -254,3 +254,22 @@ func TestKeepFinal(t *testing.T) {
 		}
 	}
 }
+
+// TestResultEstimateRate: two escapes (at steps 10 and 20) and one run censored at 100 steps of η = 0.1 give
+// d = 2 and time at risk T = 1 + 2 + 10 = 13, so γ̂ = 2/13 exactly.
+func TestResultEstimateRate(t *testing.T) {
+	r := &Result{EscapeStep: []int{10, Censored, 20}, Steps: 100, Eta: 0.1}
+	est, err := r.EstimateRate(0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Escaped != 2 || est.N != 3 || math.Abs(est.TimeAtRisk-13) > 1e-12 || math.Abs(est.Rate-2.0/13) > 1e-15 {
+		t.Errorf("estimate %+v, want 2 of 3 escaped, T = 13, γ̂ = 2/13", est)
+	}
+	if !(est.RateLower < est.Rate && est.Rate < est.RateUpper) || est.Level != 0.95 {
+		t.Errorf("interval [%g, %g] at level %g does not bracket γ̂ = %g", est.RateLower, est.RateUpper, est.Level, est.Rate)
+	}
+	if _, err := r.EstimateRate(1.5); err == nil {
+		t.Error("level 1.5: no error")
+	}
+}

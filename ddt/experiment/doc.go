@@ -1,7 +1,8 @@
-// Package experiment runs the paper's experiments on real networks (THEORY.md §5: C1, C2, C5, C6, C8): the
-// gradient-noise covariance against the Hessian, the per-coordinate Gaussianity of the noise, and the escape of
-// SGD and of GD with white noise from a trained minimum; and the same escape comparison on the 1-D double well,
-// where every number has an exact counterpart (WellSweep).
+// Package experiment runs the paper's experiments (THEORY.md §5, C1–C8): on real networks, the gradient-noise
+// covariance against the Hessian, the per-coordinate Gaussianity of the noise, and the escape of SGD and of GD
+// with white noise from a trained minimum; on the toy landscapes of the notebook series, the same comparisons
+// where every number has an exact counterpart (WellSweep and the types listed under "The notebooks'
+// experiments").
 //
 // # The double-well sweep
 //
@@ -44,6 +45,40 @@
 // dropped. MeasureNoiseNormality draws real minibatch noise,
 // projects it on the top Hessian eigenvectors and reports skewness, excess kurtosis, Jarque–Bera and
 // Kolmogorov–Smirnov per coordinate, against the same statistics of the pooled coordinates.
+//
+// # The notebooks' experiments
+//
+// Each notebook of the series runs its experiment through one type here, so that its cells only set the study
+// up, show the numbers and draw them; every type is tested against exact numbers (closed forms, quadrature,
+// Fokker–Planck) and documents its seed scheme.
+//
+//   - 01, C1: NoiseShapeStudy on the two-moons network (TwoMoonsNet) compares C with H/B at the minimum for every B
+//     and at θ₀: the top C/(H/B) ratios, the exact 1/B law (BatchExponent against PredictedBatchExponent), the
+//     silent and negative-curvature directions, and a verdict.
+//   - 02, C2: NormalitySweep runs the per-coordinate Gaussianity test over batch sizes (batch i uses seed Seed+i),
+//     tested against the CLT's exact κ₁/B; ScaleMixture reproduces the heavier pooled histogram
+//     (stats.ScaleMixtureExKurtosis gives its excess kurtosis).
+//   - 03: StationaryCloud puts the stationary clouds of a rotated 2-D quadratic valley under white noise (D₀H⁻¹)
+//     and frozen SGD noise ((η/2B)·I) next to their SDE and discrete-time variances; DensityLeak follows a
+//     Fokker–Planck density leaking out of the quartic well and reads its rate from the late slope of ln S, from
+//     λ₀ and from the exact MFPT.
+//   - 04, C3: KramersSweep compares Monte Carlo, the exact MFPT, the Fokker–Planck 1/λ₀ and Kramers' formula across
+//     ΔL/D, with a KS test of the exponential law, slopes and a verdict (the ensemble at Betas[i] uses Seed+i);
+//     KramersOverExact is the quadrature-only ratio.
+//   - 05, C4: SGDEscapeSweep escapes a double well under frozen and floored-Hessian SGD noise for several B, next
+//     to the exact s, the exact Itô MFPT and the Laplace times in both prefactor conventions (seed Seed+10i+j).
+//     FloorTrap and LiteralHessianSweep show the inflection-point trap: the exponent diverges like ln(1/ε), yet
+//     discrete SGD with the literal noise escapes, at a rate that depends on η at fixed B/η.
+//   - 00 and 06, C5: WellSweep (above); TwoExits is 06's valley L = X(x) + Y(y) with a sharp high exit and a flat
+//     low one: total and per-exit rates of frozen SGD and white noise against 1/τ_x + 1/τ_y.
+//   - 07, C6 and C7: SharpFlatWell, RatioSweep and SelectionSweep: escape times against B/η under floored Hessian
+//     noise next to the exact Itô MFPT (ExactTaus), and the flat-valley share after a fixed time against
+//     theory.TwoStateShare.
+//   - 08, C1 and C8: NetworkEscapeStudy runs the Banknote escape study (δ planned per dynamics, white D matched by
+//     trace, sweeps in k, B and 1/η) and reads it (Verdict, WhiteReading, Result.HazardHalves); StandardSubset and
+//     TrainMLP prepare the network; NoiseVsHessian.Prefactor and C1Verdict read C1 (slope and prefactor).
+//   - 09: LossScaledSweep, HeavyTailSweep and LinearScalingSweep test DDT's assumptions (loss-scaled noise,
+//     Student-t kicks, finite η at fixed B/η), each Monte Carlo point next to an exact MFPT.
 //
 // # Notes
 //

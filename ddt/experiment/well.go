@@ -218,8 +218,7 @@ func (s *WellSweep) point(ctx context.Context, v Valley, m noise.Model, seed uin
 	if err != nil {
 		return WellPoint{}, err
 	}
-	t, esc := r.Durations()
-	rate, err := stats.EstimateRate(t, esc, s.Level)
+	rate, err := r.EstimateRate(s.Level)
 	if err != nil {
 		return WellPoint{}, err
 	}
