@@ -67,11 +67,13 @@ kernel: tools jupyter
 	@out=$$($(BIN)/gonb --install --force_deps 2>&1) || { echo "$$out" >&2; exit 1; }
 	@echo "setup: GoNB kernel registered in $(JUPYTER_DATA_DIR)/kernels/gonb"
 
-# echarts for offline charts, fetched by the plotting package's command when it exists.
+# echarts for offline charts, fetched by the plotting package's command when it exists. Without it the reports
+# still build: each interactive chart shows its static image with a note saying why (plotting's fallback), so a
+# failed fetch warns and goes on; `make echarts` retries. (make test's browser check would then fail, as it should.)
 echarts:
 	@if ls cmd/fetch-echarts/*.go >/dev/null 2>&1; then \
-		bash .ci/setup npm; \
-		p=$$(go run ./cmd/fetch-echarts) || { echo "setup: fetching echarts failed (see above); charts would need the network" >&2; exit 1; }; \
+		bash .ci/setup npm || echo "setup: npm is missing: echarts cannot be fetched" >&2; \
+		p=$$(go run ./cmd/fetch-echarts) || { echo "setup: fetching echarts failed (see above): interactive charts will show their static image and a note until \`make echarts\` succeeds" >&2; exit 0; }; \
 		echo "setup: echarts at $$p"; \
 	else \
 		echo "setup: cmd/fetch-echarts does not exist yet: echarts not fetched"; \

@@ -58,6 +58,18 @@
 // simulation, updated in place in a live notebook, one final line in an
 // executed report.
 //
+// # The interactive back end and go-echarts
+//
+// The interactive back end writes the echarts option tree itself (interactive.go) rather than building
+// it with go-echarts' typed chart builders, and uses go-echarts where it fits: opts.FuncOpts for the
+// JavaScript functions inside options (custom renderItem series, formatters) and its asset host as the
+// online fallback for the echarts script. The reason is the figure model: one Figure must render the same
+// series as gonum/plot and as echarts, including interval bars and bands drawn as custom series, heatmaps
+// of cells with one shared visualMap across timeline frames, rich-text LaTeX in titles and legends, and
+// log axes with fitted lines; go-echarts' typed builders cover these only partly, and its page templates
+// load echarts from a CDN, which leaves archived reports blank. The charts are checked in headless
+// Chromium (TestBrowserGallery draws every chart type, TestBrowserReports every executed report).
+//
 // The echarts library is never committed: `go run ./cmd/fetch-echarts`
 // puts the pinned, checksummed copy in the user cache (see package
 // plotting/echarts; DDT_ECHARTS_JS overrides the path). It is inlined once

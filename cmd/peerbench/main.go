@@ -3,12 +3,13 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./cmd/peerbench [-rounds 3] [-peers ../shared/peers] [-python /usr/bin/python3] [-only W1,W2,W3]
+//	go run ./cmd/peerbench [-rounds 3] [-peers ../shared/peers] [-python /usr/bin/python3] [-only W1,W2,W3] [-cpu 2]
 //
 // Each round runs the peer and then our benchmark for the same work, back to back, so that both see the
 // same machine load; the table reports every round and the median ratio (ours / peer for rates, peer / ours
 // for times: above 1 means the toolkit is faster). Shared machines are noisy: quote ratios measured together,
-// never one absolute figure. The peers need numpy and torch (Debian: apt-get install -y python3-numpy
+// never one absolute figure. Our benchmarks run with -cpu 2 (GOMAXPROCS 2, as the peers' 2 threads) whatever the
+// machine's core count, so the ratios mean the same on a 2-core CI box and on a workstation. The peers need numpy and torch (Debian: apt-get install -y python3-numpy
 // python3-torch); a workload whose peer cannot run is reported as such and the others go on.
 package main
 
@@ -71,11 +72,15 @@ func run(args []string, stdout io.Writer) (int, error) {
 	peers := fl.String("peers", filepath.Join("..", "shared", "peers"), "folder of the peer scripts")
 	python := fl.String("python", "/usr/bin/python3", "Python interpreter with numpy and torch")
 	only := fl.String("only", "", "comma-separated workload ids or prefixes (default: all)")
+	cpus := fl.Int("cpu", 2, "GOMAXPROCS of our benchmarks (go test -cpu): the peers use 2 threads, so keep 2 for a fair ratio")
 	if err := fl.Parse(args); err != nil {
 		return 2, nil
 	}
 	if *rounds < 1 {
 		return 2, errors.New("-rounds must be at least 1")
+	}
+	if *cpus < 1 {
+		return 2, errors.New("-cpu must be at least 1")
 	}
 	if st, err := os.Stat(*peers); err != nil || !st.IsDir() {
 		return 2, fmt.Errorf("no peers folder at %s (set -peers)", *peers)
@@ -91,7 +96,7 @@ func run(args []string, stdout io.Writer) (int, error) {
 				failed = true
 				break
 			}
-			ours, err := runOurs(w)
+			ours, err := runOurs(w, *cpus)
 			if err != nil {
 				fmt.Fprintf(stdout, "| %s | %d | %.4g | benchmark failed: %v | |\n", w.ID, r, peer, err)
 				failed = true
@@ -173,8 +178,10 @@ func PeerFigure(out []byte, key string) (float64, error) {
 	return v, nil
 }
 
-func runOurs(w Workload) (float64, error) {
-	cmd := exec.Command("go", "test", w.Package, "-run", "^$", "-bench", "^"+w.Bench+"$", "-benchtime", w.BenchTime, "-count", "1")
+// runOurs runs our benchmark of w with GOMAXPROCS = cpus (the peers run 2 threads: W2, W3 take a thread count,
+// numpy's W1 uses one core), so that the ratio does not grow with the machine's core count.
+func runOurs(w Workload, cpus int) (float64, error) {
+	cmd := exec.Command("go", "test", w.Package, "-run", "^$", "-bench", "^"+w.Bench+"$", "-benchtime", w.BenchTime, "-count", "1", "-cpu", strconv.Itoa(cpus))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("go test -bench %s: %v: %s", w.Bench, err, lastLine(string(out)))

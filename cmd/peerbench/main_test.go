@@ -62,3 +62,21 @@ func TestRatioAndMedian(t *testing.T) {
 		t.Errorf("selectWorkloads(W3) = %v", w)
 	}
 }
+
+// TestRunRejectsBadFlags: zero rounds, zero CPUs and a missing peers folder stop before anything runs.
+func TestRunRejectsBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"-rounds", "0", "-peers", dir},
+		{"-cpu", "0", "-peers", dir},
+		{"-peers", dir + "/missing"},
+	} {
+		var out strings.Builder
+		if code, err := run(args, &out); code != 2 || err == nil {
+			t.Errorf("run(%q) = %d, %v; want exit 2 with an error", args, code, err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("run(%q) printed %q before failing", args, out.String())
+		}
+	}
+}
