@@ -136,7 +136,8 @@ func studentVersion(t *testing.T, s *Spec) *notebook.Doc {
 // TestGradeAssignments executes every assignment with Jupyter and the GoNB kernel as the grader does: the
 // instructor version scores full marks, the student version compiles, runs and scores zero with "not
 // implemented" feedback on every test, and submissions with a wrong answer, a compile error, a panic, an endless
-// loop or a deleted cell lose exactly the points of the tests they fail, within the time limits.
+// loop, a deadlock or a deleted cell lose exactly the points of the tests they fail, within the time limits. Every
+// assignment has a submission with a wrong answer, a hang and a panic in different exercises.
 func TestGradeAssignments(t *testing.T) {
 	exe, root := needKernel(t)
 	lim := Limits{Cell: 45 * time.Second, Test: 8 * time.Second, Budget: 4 * time.Minute}
@@ -161,6 +162,58 @@ func TestGradeAssignments(t *testing.T) {
 				"TestExactTimeRough":   "in ExactTime",
 			},
 			cell: "compare-run: " + KindTimeout,
+		},
+		{
+			// A panic in RunSGD (the iterates appended to a slice of length 0 by index), which also stops the cell
+			// that draws the cloud before it runs long, and an endless loop in StationaryVariance (a fixed-point
+			// iteration that never updates its variable): Exercise 1 keeps its points.
+			name: "a1 hang and panic", assignment: "a1-sgd-noise.ipynb",
+			make: func(t *testing.T, s *Spec) *notebook.Doc {
+				d := s.Doc.Clone()
+				edit(t, d, "ex2-code", "out := make([][]float64, steps)\n\tfor s := range out {",
+					"out := make([][]float64, 0, steps)\n\tfor s := range steps {")
+				edit(t, d, "ex3-code", "return eta / (float64(B) * (2 - eta*h))",
+					"v := 0.0\n\tfor v != (1-eta*h)*(1-eta*h)*v+eta*eta*h/float64(B) {\n\t\t// v = … forgotten\n\t}\n\treturn eta / (float64(B) * (2 - eta*h))")
+				return d
+			},
+			fail: map[string]string{"TestRunSGDBasics": KindPanic, "TestRunSGDStationaryHidden": KindPanic,
+				"TestStationaryVarianceLimit": KindTimeout, "TestStationaryVarianceHidden": KindTimeout},
+			feedback: map[string]string{
+				"TestRunSGDBasics":             "in RunSGD",
+				"TestRunSGDStationaryHidden":   "index out of range",
+				"TestStationaryVarianceLimit":  "it was running StationaryVariance",
+				"TestStationaryVarianceHidden": "within its time limit of 8s",
+			},
+			cell: "cloud-run: " + KindPanic,
+		},
+		{
+			// A wrong answer in Exercise 1 (the chain rule's factor √k forgotten: the public check at k = 1 and at the
+			// minimum still passes, the hidden central differences do not), a panic in Exercise 2 (NegLogRates fills
+			// a nil slice by index; the sweep cell calls it before FitLine, so it panics instead of hanging) and a
+			// deadlock in Exercise 3 (FitLine sends on an unbuffered channel nobody receives from: a hang that, unlike
+			// a2's endless loop, parks the goroutine instead of spinning, and costs no CPU while it waits).
+			// TestFitLineHidden calls FitLine before NegLogRates, so it times out rather than panics.
+			name: "a3 wrong answer, hang and panic", assignment: "a3-flat-minima.ipynb",
+			make: func(t *testing.T, s *Spec) *notebook.Doc {
+				d := s.Doc.Clone()
+				edit(t, d, "ex1-code", "return sk * Grad(sk*theta)", "return Grad(sk*theta)")
+				edit(t, d, "ex2-code", "for _, k := range ks {\n\t\tsgd = append(sgd, LogTau(k, eta*k*ha/(2*batch)))",
+					"for i, k := range ks {\n\t\tsgd[i] = LogTau(k, eta*k*ha/(2*batch))")
+				edit(t, d, "ex3-code", "f, err := stats.LinearFit(x, y, nil)",
+					"n := make(chan int)\n\tn <- len(x) // unbuffered, and nobody receives\n\tf, err := stats.LinearFit(x, y, nil)")
+				return d
+			},
+			fail: map[string]string{"TestScaledGradHidden": KindFailed,
+				"TestNegLogRatesBasics": KindPanic, "TestLogTauHidden": KindPanic,
+				"TestFitLineExact": KindTimeout, "TestFitLineHidden": KindTimeout},
+			feedback: map[string]string{
+				"TestScaledGradHidden":  "central difference",
+				"TestNegLogRatesBasics": "in NegLogRates",
+				"TestLogTauHidden":      "index out of range [0] with length 0",
+				"TestFitLineExact":      "it was running FitLine",
+				"TestFitLineHidden":     "it was running FitLine",
+			},
+			cell: "sweep-run: " + KindPanic,
 		},
 		{name: "a1 instructor", assignment: "a1-sgd-noise.ipynb", make: instructorVersion},
 		{name: "a2 instructor", assignment: "a2-kramers-escape.ipynb", make: instructorVersion},
@@ -195,7 +248,9 @@ func TestGradeAssignments(t *testing.T) {
 	reports := make([]*Report, len(scenarios))
 	specs := make([]*Spec, len(scenarios))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 3) // kernels mostly wait on the compiler and on timeouts: 3 at a time on 2 cores
+	// Kernels mostly wait on the compiler and on timeouts: 3 at a time on 2 cores, the scenarios with hangs (the
+	// longest) listed first.
+	sem := make(chan struct{}, 3)
 	start := time.Now()
 	for i, sc := range scenarios {
 		s, err := loadSpec(filepath.Join(root, "notebooks", "assignments", sc.assignment))

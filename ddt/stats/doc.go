@@ -34,6 +34,15 @@
 // prefactor's 1/k does not bias the exponent. FitLogMeanTime takes RateEstimates directly and weights each point
 // by the width of its interval (WeightsFromRates, ≈ d escapes).
 //
+// # Moments and tails (Standardize, ScaleMixtureExKurtosis, HillIndex)
+//
+// Standardize rescales a sample to mean 0 and variance 1; ScaleMixtureExKurtosis is the excess kurtosis of a pool
+// of Gaussian coordinates with different standard deviations (3·mean σ⁴/mean(σ²)² − 3): why pooled gradient noise
+// looks heavier-tailed than each coordinate (THEORY.md §5, C2). HillIndex is Hill's estimator of the tail index α
+// from the k largest |x| with its standard error α̂/√k; on samples with a finite variance it still returns a
+// finite α̂ that depends on k (ScaleMixtureHillLimit gives its limit for pooled Gaussians), so α̂ < 2 alone does
+// not show an infinite variance.
+//
 // # Errors
 //
 // Bad input returns an error wrapping ErrInput, ErrLevel, ErrNoEscapes, ErrCensoring or ErrDegenerate; nothing
