@@ -35,7 +35,9 @@
 //
 // SweepK, SweepBatch and SweepEta run one ensemble per value and fit −log γ against 1/k and log k, B, and 1/η
 // (stats.LinearFit over the points with an escape, weighted by the number of escapes). PlanDelta picks δ from a pilot ensemble so that a target fraction (5–80%)
-// of runs escapes within the budget at a reference setting.
+// of runs escapes within the budget at a reference setting; PlanBudget then picks the step budget at which a
+// target fraction escapes, from the pilot's escape-step quantile with a Beta interval (ErrPilotTooShort, with the
+// pilot length to try, when too few pilot runs escaped).
 //
 // # Noise against curvature
 //

@@ -58,6 +58,15 @@
 // rounding cannot bias the mass. Measured mass drift with reflecting walls: ≤ 3e-14 after 2,000 steps even
 // at Δt·max|A_ii| ≈ 10⁵.
 //
+// A density never goes negative, and the solvers say so when a scheme makes it: Evolve and SurvivalDecay check
+// P after every step and stop with a *NegativeDensityError (wrapping ErrNegativeDensity; it names the step, its
+// time, the cell, min P and max P, and Δt·max|A_ii|) when some P_i < −NegativeTol·max P, NegativeTol = 1e-3.
+// Without cross terms, backward Euler, Crank–Nicolson with Δt·max|A_ii| ≤ 2 and explicit Euler within
+// MaxStableStep never trip it (tested from a point mass at 1e-12·max P); a longer Crank–Nicolson or Douglas
+// step rings, slightly from a smooth start (Snapshots.MinRatio records the worst min P/max P, −5e-7 for
+// notebook 03's leak) and visibly from a sharp one or with a longer step, which the guard refuses.
+// Stepper1D.StepChecked and Stepper2D.StepChecked apply the guard with any tolerance; Step is unchecked.
+//
 // # Escape rates, two ways
 //
 // With an absorbing wall, S(t) = ∫P decays like e^{−λ0 t} after a transient, λ0 the smallest eigenvalue of −A.
@@ -147,5 +156,6 @@
 //
 // Bad input is an error wrapping one of ErrBadGrid, ErrBadCoefficients (non-positive D, a non-positive-definite
 // matrix, NaN), ErrUnstableStep, ErrNotCovered (the density peaks at a wall, no minimum of L inside the grid,
-// or a region outside it), ErrBoundary, ErrBadDensity and ErrNotConverged; nothing panics on bad input.
+// or a region outside it), ErrBoundary, ErrBadDensity and ErrNotConverged; nothing panics on bad input. A step
+// that drives the density negative is ErrNegativeDensity (a *NegativeDensityError).
 package fokkerplanck

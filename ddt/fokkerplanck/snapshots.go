@@ -10,6 +10,9 @@ type Snapshots struct {
 	X, Y   []float64
 	Times  []float64
 	Frames [][]float64
+	// MinRatio is the most negative min P/max P after any step of the run that produced the frames (Evolve),
+	// or 0 when P stayed ≥ 0: how far a scheme's ringing went below zero, within the guard's NegativeTol.
+	MinRatio float64
 }
 
 // Len returns the number of frames.

@@ -337,6 +337,7 @@ type Stepper1D struct {
 	dt     float64
 	f      thomas
 	tmp, j []float64
+	steps  int // steps taken, for the positivity guard's report
 }
 
 // NewStepper returns a stepper for the scheme and step dt. An explicit step above MaxStableStep, a
@@ -379,7 +380,11 @@ func (st *Stepper1D) Scheme() Scheme { return st.scheme }
 // The implicit schemes are solved in delta form, (I − θΔt A) ΔP = Δt A P, P ← P + ΔP (θ = 1 backward Euler,
 // ½ Crank–Nicolson): the rounding of the solve then scales with |ΔP|, which vanishes near equilibrium, so the
 // mass stays at its initial value to ~1e-13 even for Δt·max|A_ii| ~ 10⁶.
+//
+// Step itself does not check positivity (Crank–Nicolson with Δt·max|A_ii| > 2 can drive P below zero); use
+// StepChecked for a guarded step.
 func (st *Stepper1D) Step(p []float64) {
+	st.steps++
 	st.s.rate(st.tmp, st.j, p, st.dt)
 	if st.scheme != Explicit {
 		st.f.solve(st.tmp)
@@ -392,6 +397,10 @@ func (st *Stepper1D) Step(p []float64) {
 // Evolve advances p0 and records snapshots at the given times (ascending, ≥ 0; time 0 is the start).
 // Each interval between frames is split into equal steps no longer than dt, so the frames fall exactly on
 // the requested times. p0 is not modified.
+//
+// After every step the positivity guard runs: a step that leaves some P_i < −NegativeTol·max P stops the run
+// with a *NegativeDensityError (wrapping ErrNegativeDensity) naming the step, its time, the cell and the value,
+// and the frames recorded so far. Snapshots.MinRatio reports the most negative min P/max P seen.
 func (s *Solver1D) Evolve(p0 []float64, times []float64, scheme Scheme, dt float64) (*Snapshots, error) {
 	if err := s.checkDensity(p0); err != nil {
 		return nil, err
@@ -405,6 +414,7 @@ func (s *Solver1D) Evolve(p0 []float64, times []float64, scheme Scheme, dt float
 	snap := &Snapshots{X: s.X(), Times: make([]float64, 0, len(times)), Frames: make([][]float64, 0, len(times))}
 	p := append([]float64(nil), p0...)
 	t := 0.0
+	steps := 0
 	var st *Stepper1D
 	for _, tk := range times {
 		if span := tk - t; span > 0 {
@@ -416,8 +426,16 @@ func (s *Solver1D) Evolve(p0 []float64, times []float64, scheme Scheme, dt float
 					return nil, err
 				}
 			}
-			for range n {
+			for k := range n {
 				st.Step(p)
+				steps++
+				r, e := guard(p, NegativeTol)
+				snap.MinRatio = math.Min(snap.MinRatio, r)
+				if e != nil {
+					e.Step, e.Time = steps, t+float64(k+1)*h
+					st.fill(e)
+					return snap, e
+				}
 			}
 			t = tk
 			if m := s.Mass(p); !finite(m) {
@@ -596,7 +614,8 @@ type Decay struct {
 	Rate float64
 }
 
-// SurvivalDecay evolves p0 and fits the exponential decay of the survival probability.
+// SurvivalDecay evolves p0 and fits the exponential decay of the survival probability. Every step is guarded
+// as in Evolve: a density below −NegativeTol·max P stops it with a *NegativeDensityError.
 func (s *Solver1D) SurvivalDecay(p0 []float64, o DecayOptions) (Decay, error) {
 	if err := s.checkDensity(p0); err != nil {
 		return Decay{}, err
@@ -618,10 +637,10 @@ func (s *Solver1D) SurvivalDecay(p0 []float64, o DecayOptions) (Decay, error) {
 	if err != nil {
 		return Decay{}, err
 	}
-	return decay(st.Step, region, append([]float64(nil), p0...), o, st.scheme, st.dt)
+	return decay(st.StepChecked, region, append([]float64(nil), p0...), o, st.scheme, st.dt)
 }
 
-func decay(step func([]float64), region func([]float64) (float64, error), p []float64, o DecayOptions, scheme Scheme, dt float64) (Decay, error) {
+func decay(step func([]float64, float64) error, region func([]float64) (float64, error), p []float64, o DecayOptions, scheme Scheme, dt float64) (Decay, error) {
 	if !(o.End > 0) || !finite(o.End) {
 		return Decay{}, fmt.Errorf("%w: End = %g", ErrBadGrid, o.End)
 	}
@@ -637,7 +656,9 @@ func decay(step func([]float64), region func([]float64) (float64, error), p []fl
 	out.Times = append(out.Times, 0)
 	out.Survival = append(out.Survival, m0)
 	for k := 1; k <= nsteps; k++ {
-		step(p)
+		if err := step(p, NegativeTol); err != nil {
+			return out, err
+		}
 		if k%every == 0 {
 			m, _ := region(p)
 			out.Times = append(out.Times, float64(k)*dt)

@@ -517,6 +517,7 @@ type Stepper2D struct {
 	fx, fy thomas // Douglas: I − ½ΔtA_x (natural order), I − ½ΔtA_y (transposed order)
 	tmp    []float64
 	col    []float64
+	steps  int // steps taken, for the positivity guard's report
 }
 
 // NewStepper factors the step matrix: O(NX·NY·NX²) time and 8·NX·NY·(2NX+3) bytes (about 1.3 s and 130 MB at
@@ -554,8 +555,10 @@ func (s *Solver2D) NewStepper(scheme Scheme, dt float64) (*Stepper2D, error) {
 // Dt returns the step.
 func (st *Stepper2D) Dt() float64 { return st.dt }
 
-// Step advances p by Δt in place (delta form, as Stepper1D.Step).
+// Step advances p by Δt in place (delta form, as Stepper1D.Step). It does not check positivity; StepChecked
+// does.
 func (st *Stepper2D) Step(p []float64) {
+	st.steps++
 	st.s.rate(st.tmp, p, st.dt)
 	switch st.scheme {
 	case BackwardEuler, CrankNicolson:
@@ -581,7 +584,9 @@ func (st *Stepper2D) Step(p []float64) {
 }
 
 // Evolve advances p0 with one stepper and records frames at the given times (ascending, ≥ 0), each rounded
-// to the nearest whole number of steps; Snapshots.Times holds the times actually reached.
+// to the nearest whole number of steps; Snapshots.Times holds the times actually reached. Every step is guarded
+// as in Solver1D.Evolve: a density below −NegativeTol·max P stops the run with a *NegativeDensityError and the
+// frames so far; Snapshots.MinRatio reports the most negative min P/max P seen.
 func (s *Solver2D) Evolve(p0 []float64, times []float64, scheme Scheme, dt float64) (*Snapshots, error) {
 	if err := s.checkDensity(p0); err != nil {
 		return nil, err
@@ -598,8 +603,16 @@ func (s *Solver2D) Evolve(p0 []float64, times []float64, scheme Scheme, dt float
 	done := 0
 	for _, tk := range times {
 		n := int(math.Round(tk / dt))
-		for ; done < n; done++ {
+		for done < n {
 			st.Step(p)
+			done++
+			r, e := guard(p, NegativeTol)
+			snap.MinRatio = math.Min(snap.MinRatio, r)
+			if e != nil {
+				e.Step, e.Time = done, float64(done)*dt
+				st.fill(e)
+				return snap, e
+			}
 		}
 		if m := s.Mass(p); !finite(m) {
 			return snap, fmt.Errorf("%w: the density diverged before step %d (t = %g)", ErrUnstableStep, done, float64(done)*dt)
@@ -756,7 +769,7 @@ func (s *Solver2D) hasMinimum() error {
 }
 
 // SurvivalDecay evolves p0 and fits the exponential decay of the mass in a region (region nil: the whole
-// grid); see DecayOptions (RegionLo/RegionHi are ignored in 2-D).
+// grid); see DecayOptions (RegionLo/RegionHi are ignored in 2-D). Every step is guarded as in Evolve.
 func (s *Solver2D) SurvivalDecay(p0 []float64, region func(x, y float64) bool, o DecayOptions) (Decay, error) {
 	if err := s.checkDensity(p0); err != nil {
 		return Decay{}, err
@@ -776,5 +789,5 @@ func (s *Solver2D) SurvivalDecay(p0 []float64, region func(x, y float64) bool, o
 	if err != nil {
 		return Decay{}, err
 	}
-	return decay(st.Step, mass, append([]float64(nil), p0...), o, st.scheme, st.dt)
+	return decay(st.StepChecked, mass, append([]float64(nil), p0...), o, st.scheme, st.dt)
 }
