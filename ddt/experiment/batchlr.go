@@ -39,6 +39,11 @@ func (s *SharpFlatWell) validate() error {
 // wall at a − 1) and flat → sharp (from c to a, wall at c + 1) under the floored Hessian noise of batch size batch
 // and learning rate eta, with the kinks of D located by noise.FloorKinks. Both depend on batch/eta only.
 func (s SharpFlatWell) ExactTaus(batch, eta float64) (tauSharp, tauFlat float64, err error) {
+	return s.exactTaus(batch, eta, true)
+}
+
+// exactTaus is ExactTaus; with flat false it computes τ sharp → flat only and returns tauFlat = 0.
+func (s SharpFlatWell) exactTaus(batch, eta float64, flat bool) (tauSharp, tauFlat float64, err error) {
 	if err := s.validate(); err != nil {
 		return 0, 0, err
 	}
@@ -56,8 +61,8 @@ func (s SharpFlatWell) ExactTaus(batch, eta float64) (tauSharp, tauFlat float64,
 	if err != nil {
 		return 0, 0, err
 	}
-	if tauSharp, err = theory.MFPT1D(theory.Problem1D{Grad: w.Deriv, Diffusion: d, Left: a - 1, Start: a, Absorb: c, Breaks: br}); err != nil {
-		return 0, 0, err
+	if tauSharp, err = theory.MFPT1D(theory.Problem1D{Grad: w.Deriv, Diffusion: d, Left: a - 1, Start: a, Absorb: c, Breaks: br}); err != nil || !flat {
+		return tauSharp, 0, err
 	}
 	tauFlat, err = theory.MFPT1D(theory.Problem1D{Grad: w.Deriv, Diffusion: d, Left: c + 1, Start: c, Absorb: a, Breaks: br})
 	return tauSharp, tauFlat, err
@@ -152,7 +157,7 @@ func (s RatioSweep) Run(ctx context.Context) (*RatioResult, error) {
 	res := &RatioResult{Sweep: s}
 	for i, set := range s.Settings {
 		p := RatioPoint{BatchLR: set}
-		if p.Exact, _, err = s.ExactTaus(set.Batch, set.Eta); err != nil {
+		if p.Exact, _, err = s.exactTaus(set.Batch, set.Eta, false); err != nil {
 			return nil, err
 		}
 		steps := 2 * p.Exact / set.Eta
@@ -330,6 +335,18 @@ func (s SelectionSweep) Run(ctx context.Context) (*SelectionResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The exact times depend on B/η only: once per ratio, at the first learning rate.
+	type taus struct{ sharp, flat, share float64 }
+	exact := make([]taus, len(s.Ratios))
+	for j, ratio := range s.Ratios {
+		e := &exact[j]
+		if e.sharp, e.flat, err = s.ExactTaus(ratio*s.Etas[0], s.Etas[0]); err != nil {
+			return nil, err
+		}
+		if e.share, err = theory.TwoStateShare(e.sharp, e.flat, s.Time); err != nil {
+			return nil, err
+		}
+	}
 	res := &SelectionResult{Sweep: s}
 	for i, eta := range s.Etas {
 		var row []SelectionPoint
@@ -346,19 +363,14 @@ func (s SelectionSweep) Run(ctx context.Context) (*SelectionResult, error) {
 			if err != nil {
 				return nil, fmt.Errorf("experiment: selection at η = %g, B/η = %g: %w", eta, ratio, err)
 			}
-			p := SelectionPoint{Eta: eta, Ratio: ratio, Batch: b, Runs: s.Runs}
+			p := SelectionPoint{Eta: eta, Ratio: ratio, Batch: b, Runs: s.Runs,
+				TauSharp: exact[j].sharp, TauFlat: exact[j].flat, Predicted: exact[j].share}
 			for _, th := range r.Final {
 				if th[0] > w.Saddle() {
 					p.Flat++
 				}
 			}
 			p.Share = float64(p.Flat) / float64(s.Runs)
-			if p.TauSharp, p.TauFlat, err = s.ExactTaus(b, eta); err != nil {
-				return nil, err
-			}
-			if p.Predicted, err = theory.TwoStateShare(p.TauSharp, p.TauFlat, s.Time); err != nil {
-				return nil, err
-			}
 			row = append(row, p)
 		}
 		res.Points = append(res.Points, row)
@@ -366,28 +378,39 @@ func (s SelectionSweep) Run(ctx context.Context) (*SelectionResult, error) {
 	return res, nil
 }
 
-// Shares returns the flat shares of learning rate i, in the order of Ratios.
+// row returns the points of learning rate i, or nil when i is out of range.
+func (r *SelectionResult) row(i int) []SelectionPoint {
+	if r == nil || i < 0 || i >= len(r.Points) {
+		return nil
+	}
+	return r.Points[i]
+}
+
+// Shares returns the flat shares of learning rate i, in the order of Ratios (nil when i is out of range).
 func (r *SelectionResult) Shares(i int) []float64 {
 	var out []float64
-	for _, p := range r.Points[i] {
+	for _, p := range r.row(i) {
 		out = append(out, p.Share)
 	}
 	return out
 }
 
-// Predicted returns the two-state predictions of learning rate i, in the order of Ratios.
+// Predicted returns the two-state predictions of learning rate i, in the order of Ratios (nil when i is out of
+// range).
 func (r *SelectionResult) Predicted(i int) []float64 {
 	var out []float64
-	for _, p := range r.Points[i] {
+	for _, p := range r.row(i) {
 		out = append(out, p.Predicted)
 	}
 	return out
 }
 
-// Peak returns the largest flat share of learning rate i and its index in Ratios (the first on a tie).
+// Peak returns the largest flat share of learning rate i and its index in Ratios (the first on a tie); 0 and −1
+// when i is out of range or its row is empty.
 func (r *SelectionResult) Peak(i int) (share float64, j int) {
-	for k, p := range r.Points[i] {
-		if p.Share > share {
+	j = -1
+	for k, p := range r.row(i) {
+		if j < 0 || p.Share > share {
 			share, j = p.Share, k
 		}
 	}
@@ -395,12 +418,12 @@ func (r *SelectionResult) Peak(i int) (share float64, j int) {
 }
 
 // MaxDiff returns the largest difference between the shares of two learning rates at the same B/η (0 with one
-// learning rate).
+// learning rate); rows of unequal length are compared where both have a point.
 func (r *SelectionResult) MaxDiff() float64 {
 	d := 0.0
-	for j := range r.Sweep.Ratios {
-		for i := range r.Points {
-			for k := range i {
+	for i := range r.Points {
+		for k := range i {
+			for j := range min(len(r.Points[i]), len(r.Points[k])) {
 				d = math.Max(d, math.Abs(r.Points[i][j].Share-r.Points[k][j].Share))
 			}
 		}
@@ -413,10 +436,15 @@ func (r *SelectionResult) MaxSE() float64 { return math.Sqrt(0.25 / float64(r.Sw
 
 // Verdict reads C7 on learning rate i: "reproduced" when the flat share is non-monotone in B/η (its peak is
 // interior and above the first point by more than 2·MaxSE, and the last point is below half the peak) and the
-// learning rates agree at equal B/η within 4·MaxSE; "partly reproduced" otherwise.
+// learning rates agree at equal B/η within 4·MaxSE; "partly reproduced" otherwise; "not reproduced (no points)"
+// when i is out of range or its row is empty.
 func (r *SelectionResult) Verdict(i int) string {
+	row := r.row(i)
+	if len(row) == 0 {
+		return "not reproduced (no points)"
+	}
 	peak, j := r.Peak(i)
-	row, se := r.Points[i], r.MaxSE()
+	se := r.MaxSE()
 	if j > 0 && peak-row[0].Share > 2*se && row[len(row)-1].Share < 0.5*peak && r.MaxDiff() < 4*se {
 		return "reproduced"
 	}

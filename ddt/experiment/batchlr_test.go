@@ -75,6 +75,9 @@ func TestSharpFlatExactTaus(t *testing.T) {
 		if math.Abs(ts/qs-1) > 1e-3 || math.Abs(tf/qf-1) > 1e-3 {
 			t.Errorf("B/η = %g: ExactTaus %g, %g against quadrature %g, %g", ratio, ts, tf, qs, qf)
 		}
+		if ts1, tf1, err := s.exactTaus(b, eta, false); err != nil || ts1 != ts || tf1 != 0 {
+			t.Errorf("B/η = %g: sharp only %g, %g (%v), want %g, 0", ratio, ts1, tf1, err, ts)
+		}
 		ts2, tf2, err := s.ExactTaus(2*b, 2*eta)
 		if err != nil || math.Abs(ts2/ts-1) > 1e-12 || math.Abs(tf2/tf-1) > 1e-12 {
 			t.Errorf("B/η = %g with B, η doubled: %g, %g (%v), want %g, %g", ratio, ts2, tf2, err, ts, tf)
@@ -111,9 +114,10 @@ func TestRatioSweepAgainstExact(t *testing.T) {
 	for _, p := range r.Points {
 		t.Logf("%s B = %g η = %.4g: τ̂ %.4g [%.4g, %.4g], exact %.4g, iterations %.4g", p.Group, p.Batch, p.Eta,
 			p.Rate.MeanTime, p.Rate.MeanLower, p.Rate.MeanUpper, p.Exact, p.Iterations())
-		if got := p.Iterations(); got != p.Rate.MeanTime/p.Eta {
-			t.Errorf("iterations %g, want τ̂/η", got)
-		}
+	}
+	// τ̂ = 17.86 (the exact τ at B/η = 100, ExampleSharpFlatWell_ExactTaus) at η = 0.01 is 1786 iterations.
+	if got := (RatioPoint{BatchLR: BatchLR{Eta: 0.01}, Rate: stats.RateEstimate{MeanTime: 17.86}}).Iterations(); math.Abs(got-1786) > 1e-9 {
+		t.Errorf("iterations %g, want 1786", got)
 	}
 	if in, n := r.ExactInside(); in < n-1 {
 		t.Errorf("the exact τ lies inside the 99%% interval at only %d of %d settings", in, n)
@@ -221,8 +225,15 @@ func TestSelectionSweepAgainstFokkerPlanck(t *testing.T) {
 	if peak, j := r.Peak(0); j != 0 || !(r.Points[0][1].Share < 0.5*peak) || r.MaxDiff() > 4*r.MaxSE() {
 		t.Errorf("shares %v (peak %g at %d), max difference between learning rates %.3f (SE %.3f)", r.Shares(0), peak, j, r.MaxDiff(), r.MaxSE())
 	}
-	if pr := r.Predicted(0); len(pr) != len(s.Ratios) || pr[1] != r.Points[0][1].Predicted {
-		t.Errorf("Predicted(0) = %v", pr)
+	// Predicted(i) row by row against the Fokker–Planck shares (the same 0.06), at every learning rate: the exact
+	// times are computed once per ratio and shared by the rows.
+	for i := range s.Etas {
+		pr := r.Predicted(i)
+		for j := range s.Ratios {
+			if len(pr) != len(s.Ratios) || math.Abs(pr[j]-exact[j]) > 0.06 {
+				t.Fatalf("Predicted(%d) = %v, want within 0.06 of the Fokker–Planck shares %v", i, pr, exact)
+			}
+		}
 	}
 	if testing.Short() || raceEnabled {
 		return // the exact times cost most of the time under the race detector: the seeds are checked in full
@@ -267,6 +278,28 @@ func TestBatchLRVerdicts(t *testing.T) {
 	}
 	if d := sel([]float64{0.7, 0.85}, []float64{0.75, 0.6}).MaxDiff(); math.Abs(d-0.25) > 1e-12 {
 		t.Errorf("MaxDiff %g, want 0.25", d)
+	}
+	// Out of range or empty: zero values and a verdict that says so, no panic.
+	two := sel([]float64{0.7, 0.85, 0.3}, []float64{0.72, 0.83, 0.35})
+	if sh, pk := two.Shares(1), two.Predicted(1); len(sh) != 3 || sh[2] != 0.35 || len(pk) != 3 {
+		t.Errorf("Shares(1) = %v, Predicted(1) = %v", sh, pk)
+	}
+	if share, j := two.Peak(1); share != 0.83 || j != 1 {
+		t.Errorf("Peak(1) = %g at %d, want 0.83 at 1", share, j)
+	}
+	for _, i := range []int{-1, 2} {
+		if share, j := two.Peak(i); two.Shares(i) != nil || two.Predicted(i) != nil || share != 0 || j != -1 ||
+			two.Verdict(i) != "not reproduced (no points)" {
+			t.Errorf("learning rate %d of 2: Shares %v, Predicted %v, Peak %g at %d, verdict %q; want nil, nil, 0 at −1, no points",
+				i, two.Shares(i), two.Predicted(i), share, j, two.Verdict(i))
+		}
+	}
+	empty := sel([]float64{})
+	if share, j := empty.Peak(0); share != 0 || j != -1 || empty.Verdict(0) != "not reproduced (no points)" || empty.MaxDiff() != 0 {
+		t.Errorf("empty row: Peak %g at %d, verdict %q", share, j, empty.Verdict(0))
+	}
+	if d := sel([]float64{0.7, 0.85, 0.3}, []float64{0.6}).MaxDiff(); math.Abs(d-0.1) > 1e-12 {
+		t.Errorf("MaxDiff over rows of unequal length %g, want 0.1", d)
 	}
 	if p := (SelectionPoint{Share: 0.2, Runs: 100}); math.Abs(p.SE()-0.04) > 1e-15 {
 		t.Errorf("binomial SE %g, want √(0.2·0.8/100) = 0.04", p.SE())

@@ -2,8 +2,8 @@ package experiment
 
 import (
 	"context"
-	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/densitydiffusion/toolkit/ddt/landscape"
@@ -95,12 +95,16 @@ func TestLossScaledSweep(t *testing.T) {
 		"level 2":     func(s *LossScaledSweep) { s.Level = 2 },
 		"no barrier":  func(s *LossScaledSweep) { s.Well.Barrier = 0 },
 		"floor −1":    func(s *LossScaledSweep) { s.Floor = -1 },
+		// η = 1e-13 at the same η/B: the same exact τ, more than 3·10¹³ steps (int overflow without the guard).
+		"1e13 steps": func(s *LossScaledSweep) { s.Eta, s.Batch, s.MaxLogTau = 1e-13, 2.5e-12, math.Inf(1) },
 	} {
 		s := exact
 		s.Offsets = append([]float64(nil), exact.Offsets...)
 		edit(&s)
 		if _, err := s.Run(context.Background()); err == nil {
 			t.Errorf("%s: no error", name)
+		} else if name == "1e13 steps" && !strings.Contains(err.Error(), "steps of η = 1e-13") {
+			t.Errorf("%s: %v, want the step-budget error", name, err)
 		}
 	}
 }
@@ -219,31 +223,4 @@ func TestLinearScalingSweep(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
-}
-
-// TestDiscreteHeating: the factor against the exact stationary variance of the discrete update
-// θ ← (1 − ηh)θ + sqrt(2ηD)ε, Var = 2ηD/(1 − (1 − ηh)²), divided by the SDE's D/h (1e-12).
-func TestDiscreteHeating(t *testing.T) {
-	const d, h = 0.3, 2.0
-	for _, eta := range []float64{1e-4, 0.1, 0.5, 0.9, 0.999} {
-		got, err := DiscreteHeating(eta * h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := 2 * eta * d / (1 - (1-eta*h)*(1-eta*h)) / (d / h); math.Abs(got/want-1) > 1e-12 {
-			t.Errorf("ηh = %g: factor %g, want %g", eta*h, got, want)
-		}
-	}
-	for _, bad := range []float64{2, 3, -0.1, math.NaN()} {
-		if _, err := DiscreteHeating(bad); err == nil {
-			t.Errorf("ηh = %g: no error", bad)
-		}
-	}
-}
-
-// ExampleDiscreteHeating: at ηh = 1 the discrete update doubles the SDE's stationary variance.
-func ExampleDiscreteHeating() {
-	f, _ := DiscreteHeating(1)
-	fmt.Println(f)
-	// Output: 2
 }

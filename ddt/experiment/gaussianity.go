@@ -97,7 +97,7 @@ const RejectP = 0.01
 // Summary computes the NormalitySummary (Verdict "not reproduced" when there is no measurement).
 func (r *NormalitySweepResult) Summary() NormalitySummary {
 	s := NormalitySummary{Verdict: "not reproduced"}
-	if len(r.Results) == 0 {
+	if r == nil || len(r.Results) == 0 {
 		return s
 	}
 	for _, n := range r.Results {
@@ -127,8 +127,14 @@ func (r *NormalitySweepResult) Summary() NormalitySummary {
 	return s
 }
 
-// Last returns the measurement at the last (largest) batch size.
-func (r *NormalitySweepResult) Last() *NoiseNormality { return r.Results[len(r.Results)-1] }
+// Last returns the measurement at the last (largest) batch size, or nil when the result holds none (a
+// NormalitySweepResult built by hand; Run never returns an empty one).
+func (r *NormalitySweepResult) Last() *NoiseNormality {
+	if r == nil || len(r.Results) == 0 {
+		return nil
+	}
+	return r.Results[len(r.Results)-1]
+}
 
 // ScaleMixture is the pooled-histogram effect in its purest form (THEORY.md §2.4): Draws vectors of Coords
 // independent, exactly Gaussian coordinates with standard deviations log-uniform over Decades decades,
@@ -144,13 +150,18 @@ type ScaleMixture struct {
 	Seed    uint64
 }
 
-// SD returns the coordinates' standard deviations σ_i, from 1 down to 10^−Decades.
-func (s ScaleMixture) SD() []float64 {
+// SD returns the coordinates' standard deviations σ_i, from 1 down to 10^−Decades; it needs Coords ≥ 2 and
+// 0 ≤ Decades ≤ 100 (ErrInvalid otherwise: one coordinate has no spread to spread over, 0/0 in the exponent).
+func (s ScaleMixture) SD() ([]float64, error) {
+	if s.Coords < 2 || !(s.Decades >= 0) || s.Decades > 100 {
+		return nil, fmt.Errorf("%w: a scale mixture needs ≥ 2 coordinates and 0 ≤ decades ≤ 100 (got %d, %g)",
+			ErrInvalid, s.Coords, s.Decades)
+	}
 	sd := make([]float64, s.Coords)
 	for i := range sd {
 		sd[i] = math.Pow(10, -s.Decades*float64(i)/float64(s.Coords-1))
 	}
-	return sd
+	return sd, nil
 }
 
 // ScaleMixtureSample is the outcome of ScaleMixture.Sample.
@@ -162,12 +173,15 @@ type ScaleMixtureSample struct {
 
 // Sample draws the vectors.
 func (s ScaleMixture) Sample() (*ScaleMixtureSample, error) {
-	if s.Coords < 2 || s.Draws < 2 || !(s.Decades >= 0) || math.IsInf(s.Decades, 0) || s.Decades > 100 {
-		return nil, fmt.Errorf("%w: a scale mixture needs ≥ 2 coordinates, ≥ 2 draws and 0 ≤ decades ≤ 100 (got %d, %d, %g)",
-			ErrInvalid, s.Coords, s.Draws, s.Decades)
+	sd, err := s.SD()
+	if err != nil {
+		return nil, err
+	}
+	if s.Draws < 2 {
+		return nil, fmt.Errorf("%w: a scale mixture needs ≥ 2 draws (got %d)", ErrInvalid, s.Draws)
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, 0))
-	out := &ScaleMixtureSample{SD: s.SD(), Samples: make([][]float64, s.Draws)}
+	out := &ScaleMixtureSample{SD: sd, Samples: make([][]float64, s.Draws)}
 	for d := range out.Samples {
 		row := make([]float64, s.Coords)
 		for i, sd := range out.SD {

@@ -143,6 +143,13 @@ func TestNormalitySummaryExact(t *testing.T) {
 	if s := (&NormalitySweepResult{}).Summary(); s.Verdict != "not reproduced" {
 		t.Errorf("empty summary %+v", s)
 	}
+	if l := r.Last(); l != r.Results[1] || l.Batch != 4 {
+		t.Errorf("Last = %+v, want the B = 4 measurement", l)
+	}
+	var none *NormalitySweepResult
+	if (&NormalitySweepResult{}).Last() != nil || none.Last() != nil || none.Summary().Verdict != "not reproduced" {
+		t.Errorf("an empty or nil result: Last should be nil and the verdict not reproduced")
+	}
 }
 
 func TestNormalitySweepBadInput(t *testing.T) {
@@ -179,6 +186,9 @@ func TestScaleMixtureAgainstFormula(t *testing.T) {
 		t.Fatal(err)
 	}
 	sd := s.SD
+	if direct, err := mix.SD(); err != nil || !slices.Equal(direct, sd) {
+		t.Errorf("SD() = %v, %v; want the sample's %v", direct, err, sd)
+	}
 	if sd[0] != 1 || math.Abs(sd[19]-0.1) > 1e-15 || math.Abs(sd[1]/sd[0]-sd[19]/sd[18]) > 1e-12 {
 		t.Errorf("standard deviations %v: want 1 … 0.1, log-uniform", sd)
 	}
@@ -218,6 +228,19 @@ func TestScaleMixtureAgainstFormula(t *testing.T) {
 		{Coords: 5, Decades: -1, Draws: 10}, {Coords: 5, Decades: 1, Draws: 1}, {Coords: 5, Decades: math.Inf(1), Draws: 10}} {
 		if _, err := bad.Sample(); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%+v: %v, want ErrInvalid", bad, err)
+		}
+	}
+	// SD alone: one coordinate (0/0 in the exponent) and a NaN or negative spread are errors, not [NaN].
+	for _, bad := range []ScaleMixture{{Coords: 1, Decades: 1}, {Coords: 0}, {Coords: 5, Decades: math.NaN()}, {Coords: 5, Decades: -1}} {
+		if sd, err := bad.SD(); !errors.Is(err, ErrInvalid) || sd != nil {
+			t.Errorf("SD of %+v = %v, %v; want nil and ErrInvalid", bad, sd, err)
+		}
+	}
+	// 10^(−2·i/4) for 5 coordinates over 2 decades: 1, 10^−½, 0.1, 10^−1.5, 0.01.
+	sd5, err := ScaleMixture{Coords: 5, Decades: 2}.SD()
+	for i, want := range []float64{1, 1 / math.Sqrt(10), 0.1, 0.1 / math.Sqrt(10), 0.01} {
+		if err != nil || math.Abs(sd5[i]-want) > 1e-15 {
+			t.Fatalf("SD over 2 decades = %v, %v; want σ_%d = %g", sd5, err, i, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -96,9 +97,23 @@ func TestKramersSweepAgainstExact(t *testing.T) {
 	if _, ok := r.AccurateFrom(1e-6); ok {
 		t.Errorf("Kramers within 1e-6 of exact at ΔL/D = 32: impossible (the Laplace correction is O(D/ΔL))")
 	}
+	// BelowAbove against a recount of the logged points (in order); the exponential law at ≥ 3 of 4 temperatures
+	// (a KS p-value is uniform under the law, so two below 0.01 by chance has probability ≈ 6·10⁻⁴; at ΔL/D = 1
+	// the relaxation is not separated from the escape, FP gap 16, and the law may fail there).
+	var wantBelow, wantAbove []float64
+	worst := 0.0
+	for _, p := range r.Points {
+		worst = math.Max(worst, math.Abs(p.MC.MeanTime/p.Exact-1))
+		if p.MC.MeanTime < p.Exact {
+			wantBelow = append(wantBelow, p.Beta)
+		} else {
+			wantAbove = append(wantAbove, p.Beta)
+		}
+	}
 	below, above := r.BelowAbove()
-	if len(below)+len(above) != len(s.Betas) || r.WorstDeviation() > 0.3 || r.KSPassed(0.01) > len(s.Betas) {
-		t.Errorf("below %v, above %v, worst deviation %.3f", below, above, r.WorstDeviation())
+	if !slices.Equal(below, wantBelow) || !slices.Equal(above, wantAbove) || r.WorstDeviation() != worst || worst > 0.3 || r.KSPassed(0.01) < len(s.Betas)-1 {
+		t.Errorf("below %v (recount %v), above %v (recount %v), worst deviation %.3f (want ≤ 0.3), KS passed at %d of %d (want ≥ %d)",
+			below, wantBelow, above, wantAbove, r.WorstDeviation(), r.KSPassed(0.01), len(s.Betas), len(s.Betas)-1)
 	}
 	if v := r.Verdict(); v != "reproduced" {
 		t.Errorf("verdict %q, want reproduced", v)

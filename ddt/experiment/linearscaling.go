@@ -23,7 +23,8 @@ import (
 //
 // For each ηH_a in EtaHa it runs Runs trajectories (η = ηH_a/H_a, B = BOverEta·η) from a to the next minimum c for
 // at most BudgetFactor·τ_SDE of time, and computes the naive correction that heats the whole path by the factor of
-// the minimum, τ_heated = MFPT1D with D/(1 − ηH_a/2) (defined only for ηH_a < 2).
+// the minimum, τ_heated = MFPT1D with D/(1 − ηH_a/2) = H_a·theory.DiscreteStationaryVariance (defined only for
+// ηH_a < 2).
 //
 // Randomness: point i uses the seed Seed + i, trajectory t its stream t (escape.Run).
 type LinearScalingSweep struct {
@@ -59,15 +60,6 @@ type LinearScalingResult struct {
 	// D is the diffusion ηH_a/2B = H_a/(2·BOverEta), TauSDE the exact continuous-time escape time with it.
 	D, TauSDE float64
 	Points    []LinearScalingPoint
-}
-
-// DiscreteHeating is the factor 1/(1 − ηh/2) by which the discrete update θ ← (1 − ηh)θ + sqrt(2ηD)ε inflates
-// the SDE's stationary variance D/h along a direction of curvature h; it exists only for 0 ≤ ηh < 2.
-func DiscreteHeating(etaH float64) (float64, error) {
-	if !(etaH >= 0 && etaH < 2) {
-		return 0, fmt.Errorf("%w: η·h = %g: the discrete update is stable (and the heating factor defined) only for 0 ≤ η·h < 2", ErrInvalid, etaH)
-	}
-	return 1 / (1 - etaH/2), nil
 }
 
 func (s *LinearScalingSweep) validate() error {
@@ -147,8 +139,10 @@ func (s LinearScalingSweep) Run(ctx context.Context) (*LinearScalingResult, erro
 			return nil, err
 		}
 		p.Ratio = p.Rate.MeanTime / tauSDE
-		if heat, err := DiscreteHeating(etaHa); err == nil { // discrete OU: stationary variance D/(H(1 − ηH/2))
-			c, err := mfpt(d * heat)
+		// The discrete OU's stationary variance D/(H_a(1 − ηH_a/2)) (theory.DiscreteStationaryVariance, an error
+		// past ηH_a = 2) is that of the SDE with D' = H_a·Var: the heated diffusion.
+		if v, err := theory.DiscreteStationaryVariance(d, ha, eta); err == nil {
+			c, err := mfpt(ha * v)
 			if err != nil {
 				return nil, err
 			}

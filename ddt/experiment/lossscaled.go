@@ -132,8 +132,13 @@ func (s LossScaledSweep) Run(ctx context.Context) (*LossScaledResult, error) {
 		}
 		p := LossScaledPoint{Offset: l0, Ratio: (l0 + s.Well.Barrier) / l0, LogTau: lt}
 		if i%s.MonteCarloEvery == 0 && lt < s.MaxLogTau {
+			steps := 3 * math.Exp(lt) / s.Eta
+			if !(steps < 1e12) {
+				return nil, fmt.Errorf("experiment: loss-scaled escape at l₀ = %g: the mean escape time e^%.3g needs %.3g steps of η = %g: lower MaxLogTau or the barrier",
+					l0, lt, steps, s.Eta)
+			}
 			r, err := escape.Run(ctx, escape.Config{Landscape: w, Noise: m, Escape: escape.Threshold1D(c, true),
-				Eta: s.Eta, Start: []float64{a}, Steps: int(3 * math.Exp(lt) / s.Eta), Trajectories: s.Runs, Seed: s.Seed + uint64(i)})
+				Eta: s.Eta, Start: []float64{a}, Steps: int(steps), Trajectories: s.Runs, Seed: s.Seed + uint64(i)})
 			if err != nil {
 				return nil, fmt.Errorf("experiment: loss-scaled escape at l₀ = %g: %w", l0, err)
 			}

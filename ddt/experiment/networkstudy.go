@@ -130,25 +130,43 @@ func (r *NetworkEscapeResult) Verdict() string {
 // WhiteReading compares the white-noise sharpness sweep with its exact law, slope −1 of −ln γ̂ in ln k: how many
 // standard errors (Fit.SESlope, from the residual scatter) the measured slope lies from −1 and on which side, which
 // of a line in ln k and a line in 1/k fits the points better (R²), and the constant-hazard test of the k = 1 point
-// (HazardHalves): γ̂ assumes a constant hazard, which a budget fixed in steps may not reach.
+// (HazardHalves): γ̂ assumes a constant hazard, which a budget fixed in steps may not reach. A fit with fewer than
+// 3 points (too few values with an escape), or a zero standard error (points exactly on a line), is said to
+// leave its part unread instead of giving a distance of +Inf or NaN standard errors.
 func (r *NetworkEscapeResult) WhiteReading() string {
-	wK, wK1 := r.WhiteK.Fits["log k"], r.WhiteK.Fits["1/k"]
+	var wK, wK1 stats.Fit
+	hazard := "(no white-noise point at k = 1 to test the hazard)"
+	if r.WhiteK != nil {
+		wK, wK1 = r.WhiteK.Fits["log k"], r.WhiteK.Fits["1/k"]
+		for i, v := range r.WhiteK.Values {
+			if v == 1 && i < len(r.WhiteK.Results) && r.WhiteK.Results[i] != nil {
+				hazard = r.WhiteK.Results[i].HazardHalves().Reading()
+			}
+		}
+	}
+	var slope string
+	switch {
+	case wK.N < 3:
+		slope = fmt.Sprintf("The slope in ln k cannot be read: its fit has %d points with an escape and needs 3", wK.N)
+	case !(wK.SESlope > 0) || math.IsInf(wK.SESlope, 1):
+		slope = fmt.Sprintf("The measured slope is %.3f against −1, with no standard error to measure the distance in "+
+			"(SE = %g from %d points)", wK.Slope, wK.SESlope, wK.N)
+	default:
+		dir := "steeper"
+		if wK.Slope > -1 {
+			dir = "shallower"
+		}
+		slope = fmt.Sprintf("The measured slope is %.1f SE %s than −1 (SE from %d points)", math.Abs(wK.Slope+1)/wK.SESlope, dir, wK.N)
+	}
+	if wK.N < 3 || wK1.N < 3 {
+		return fmt.Sprintf("%s; there are too few points to compare a line in ln k with a line in 1/k (%d and %d). %s", slope, wK.N, wK1.N, hazard)
+	}
 	better, worse, r2b, r2w := "1/k", "ln k", wK1.R2, wK.R2
 	if wK.R2 >= wK1.R2 {
 		better, worse, r2b, r2w = "ln k", "1/k", wK.R2, wK1.R2
 	}
-	dir := "steeper"
-	if wK.Slope > -1 {
-		dir = "shallower"
-	}
-	hazard := "(no white-noise point at k = 1 to test the hazard)"
-	for i, v := range r.WhiteK.Values {
-		if v == 1 {
-			hazard = r.WhiteK.Results[i].HazardHalves().Reading()
-		}
-	}
-	return fmt.Sprintf("The measured slope is %.1f SE %s than −1 (SE from %d points), and a line in %s fits the white-noise points better "+
-		"than one in %s (R² = %.4f against %.4f). %s", math.Abs(wK.Slope+1)/wK.SESlope, dir, wK.N, better, worse, r2b, r2w, hazard)
+	return fmt.Sprintf("%s, and a line in %s fits the white-noise points better than one in %s (R² = %.4f against %.4f). %s",
+		slope, better, worse, r2b, r2w, hazard)
 }
 
 // HazardSplit is a constant-hazard test of an escape ensemble: the escapes per step at risk in the first and in

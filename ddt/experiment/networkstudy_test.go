@@ -143,6 +143,25 @@ func TestNetworkEscapeVerdict(t *testing.T) {
 			t.Errorf("white reading %q lacks %q", got, want)
 		}
 	}
+	// A missing ln k fit (2 points with an escape), points exactly on a line (SE = 0) and no sweep at all: each
+	// is said in words, never as +Inf or NaN standard errors.
+	for _, c := range []struct {
+		name string
+		r    *NetworkEscapeResult
+		want string
+	}{
+		{"2 points", &NetworkEscapeResult{WhiteK: fitSweep("k", []float64{1, 2}, map[string]stats.Fit{"log k": {Slope: -1.5, N: 2}})},
+			"its fit has 2 points with an escape and needs 3; there are too few points to compare a line in ln k with a line in 1/k (2 and 0)"},
+		{"SE = 0", &NetworkEscapeResult{WhiteK: fitSweep("k", []float64{0.7, 1, 2}, map[string]stats.Fit{
+			"log k": {Slope: -1.25, R2: 1, N: 3}, "1/k": {Slope: 1.7, R2: 0.99, N: 3}})},
+			"The measured slope is -1.250 against −1, with no standard error to measure the distance in (SE = 0 from 3 points), and a line in ln k fits"},
+		{"no sweep", &NetworkEscapeResult{}, "(no white-noise point at k = 1 to test the hazard)"},
+	} {
+		got := c.r.WhiteReading()
+		if !strings.Contains(got, c.want) || strings.Contains(got, "Inf") || strings.Contains(got, "NaN") {
+			t.Errorf("%s: white reading %q, want it to contain %q and no Inf or NaN", c.name, got, c.want)
+		}
+	}
 }
 
 // TestHazardHalves checks the split against hand counts, and on geometric escape times with a constant hazard

@@ -182,6 +182,48 @@ func TestNoiseShapeCountsExact(t *testing.T) {
 	if v := r.Verdict(); v != "partly reproduced" || math.Abs(r.BatchExponent()+0.5) > 1e-15 {
 		t.Errorf("C ∝ B^%g: verdict %q, want partly reproduced", r.BatchExponent(), v)
 	}
+	// VisibleDirections is Points at the chart's thresholds; a malformed comparison gives no points.
+	if x, y := h.Points(VisibleCurvatureRel, SilentNoiseRel); !slices.Equal(x, []float64{2, 1}) || !slices.Equal(y, []float64{2, 1}) {
+		t.Errorf("Points at the chart's thresholds %v, %v; want [2 1], [2 1]", x, y)
+	}
+	if x, y := VisibleDirections(NoiseVsHessian{Lambda: []float64{1, 2}, CDiag: []float64{1}}); x != nil || y != nil {
+		t.Errorf("malformed comparison: points %v, %v, want none", x, y)
+	}
+}
+
+// TestNoiseShapeResultEmpty: a result without comparisons at two batch sizes (nil, zero, one comparison, batch
+// sizes not matching the comparisons) gives the documented zero values and says so in the verdict, no panic.
+func TestNoiseShapeResultEmpty(t *testing.T) {
+	h := handMade()
+	var none *NoiseShapeResult
+	for name, r := range map[string]*NoiseShapeResult{
+		"nil":                 none,
+		"zero":                {},
+		"one comparison":      {Study: NoiseShapeStudy{Batches: []int{2}}, Trained: []NoiseVsHessian{h}},
+		"batches not matched": {Study: NoiseShapeStudy{Batches: []int{2, 8, 32}}, Trained: []NoiseVsHessian{h, h}},
+		"same batch":          {Study: NoiseShapeStudy{Batches: []int{2, 2}}, Trained: []NoiseVsHessian{h, h}},
+		"no directions":       {Study: NoiseShapeStudy{Batches: []int{2, 8}}, Trained: []NoiseVsHessian{{}, {}}},
+	} {
+		if e := r.BatchExponent(); e != 0 {
+			t.Errorf("%s: BatchExponent %g, want 0", name, e)
+		}
+		if e := r.PredictedBatchExponent(); e != 0 {
+			t.Errorf("%s: PredictedBatchExponent %g, want 0 (no landscape)", name, e)
+		}
+		if v := r.Verdict(); v != "not reproduced (no comparison at two batch sizes)" {
+			t.Errorf("%s: verdict %q", name, v)
+		}
+	}
+	if q := none.TopRatios(3); q != nil {
+		t.Errorf("TopRatios of nil: %v", q)
+	}
+	if q := (&NoiseShapeResult{}).TopRatios(3); q != nil {
+		t.Errorf("TopRatios of an empty result: %v", q)
+	}
+	// One comparison still has its top ratios: u_iᵀCu_i/(λ_i/B) = 2/2, 1/1.
+	if q := (&NoiseShapeResult{Trained: []NoiseVsHessian{h}}).TopRatios(2); !slices.Equal(q, []float64{1, 1}) {
+		t.Errorf("TopRatios(2) of one comparison: %v, want [1 1]", q)
+	}
 }
 
 func TestNoiseShapeStudyBadInput(t *testing.T) {

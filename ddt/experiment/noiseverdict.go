@@ -3,6 +3,8 @@ package experiment
 import (
 	"fmt"
 	"math"
+
+	"github.com/densitydiffusion/toolkit/ddt/stats"
 )
 
 // Prefactor reads the log–log fit ln u_iᵀCu_i = a + b·ln(λ_i/B) as C ≈ e^a·(H/B)^b and returns the prefactor
@@ -13,6 +15,12 @@ func (r NoiseVsHessian) Prefactor() (p, se float64) {
 	return p, p * r.LogLog.SEIntercept
 }
 
+// slopeNearOne is the slope test of both C1 readings (C1Verdict, NoiseShapeResult.Verdict): the log–log slope
+// lies within 2 standard errors or 0.1 of 1, and R² > 0.9.
+func slopeNearOne(fit stats.Fit) bool {
+	return (math.Abs(fit.Slope-1) < 2*fit.SESlope || math.Abs(fit.Slope-1) < 0.1) && fit.R2 > 0.9
+}
+
 // C1Verdict reads claim C1 from the log–log fit: the slope is "1" when it lies within 2 standard errors or 0.1
 // of 1 with R² > 0.9, the prefactor (Prefactor) is "1" within 25 %. It returns "reproduced: C ≈ H/B (…)" when both
 // hold, "partly reproduced: C ∝ H/B (…), but C ≈ (p ± se)·H/B" when only the slope does, "not reproduced" when
@@ -20,7 +28,7 @@ func (r NoiseVsHessian) Prefactor() (p, se float64) {
 func (r NoiseVsHessian) C1Verdict() string {
 	fit := r.LogLog
 	pref, prefSE := r.Prefactor()
-	slopeOK := (math.Abs(fit.Slope-1) < 2*fit.SESlope || math.Abs(fit.Slope-1) < 0.1) && fit.R2 > 0.9
+	slopeOK := slopeNearOne(fit)
 	prefOK := math.Abs(pref-1) <= 0.25
 	switch {
 	case slopeOK && prefOK:

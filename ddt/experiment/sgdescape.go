@@ -130,8 +130,19 @@ func (s *SGDEscapeSweep) validate() error {
 	return err
 }
 
-// Diffusion returns model m at batch size b as a noise model for the simulation and as D(θ) for step η.
-func (s *SGDEscapeSweep) Diffusion(w *landscape.DoubleWell, m SGDNoiseModel, b float64) (noise.Model, func(float64) float64, error) {
+// Diffusion returns model m at batch size b on the sweep's well s.Well, as a noise model for the simulation and as
+// D(θ) for step η: frozen D = ηH_a/2B, floored Hessian D(θ) = (η/2B)·max(|L″(θ)|, ε). It returns an error for an
+// invalid well or batch size, or an unknown model.
+func (s *SGDEscapeSweep) Diffusion(m SGDNoiseModel, b float64) (noise.Model, func(float64) float64, error) {
+	w, err := landscape.NewDoubleWell(s.Well)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.diffusion(w, m, b)
+}
+
+// diffusion is Diffusion on w, the double well built from s.Well.
+func (s *SGDEscapeSweep) diffusion(w *landscape.DoubleWell, m SGDNoiseModel, b float64) (noise.Model, func(float64) float64, error) {
 	switch m {
 	case FrozenNoise:
 		frozen, err := noise.NewFrozen(mat.NewSymDense(1, []float64{s.Well.Ha}), b)
@@ -185,7 +196,7 @@ func (s SGDEscapeSweep) Run(ctx context.Context) (*SGDEscapeResult, error) {
 func (s *SGDEscapeSweep) point(ctx context.Context, w *landscape.DoubleWell, m SGDNoiseModel, b float64, br []float64, seed uint64) (SGDEscapePoint, error) {
 	ex := w.Exit()
 	a, sad, c := w.Minimum(), w.Saddle(), w.Other()
-	model, diff, err := s.Diffusion(w, m, b)
+	model, diff, err := s.diffusion(w, m, b)
 	if err != nil {
 		return SGDEscapePoint{}, err
 	}
@@ -262,9 +273,14 @@ func (r *SGDEscapeResult) PredictedSlope(m SGDNoiseModel) (float64, error) {
 }
 
 // ExactInside counts the points whose exact MFPT lies inside the Monte Carlo interval, and those whose Monte
-// Carlo mean τ̂ lies below the exact MFPT (a majority below points to the discrete step heating the valley).
+// Carlo mean τ̂ lies below the exact MFPT (a majority below points to the discrete step heating the valley), out
+// of total points with a Monte Carlo ensemble: points without runs (Runs = 0, Rate.N = 0) are skipped, so a
+// sweep of exact numbers only gives 0, 0, 0.
 func (r *SGDEscapeResult) ExactInside() (inside, below, total int) {
 	for _, p := range r.Points {
+		if p.Rate.N == 0 {
+			continue
+		}
 		total++
 		if p.ExactInside() {
 			inside++
