@@ -136,8 +136,8 @@ func (s *RatioSweep) validate() error {
 	if s.Runs < 2 {
 		return fmt.Errorf("experiment: a B/η sweep needs at least 2 runs per setting (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	return nil
 }

@@ -60,8 +60,8 @@ func (s *HeavyTailSweep) validate() error {
 	if s.Steps < 1 || s.Runs < 2 {
 		return fmt.Errorf("%w: need Steps ≥ 1 and Runs ≥ 2 (got %d, %d)", ErrInvalid, s.Steps, s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("%w: confidence level must be in (0, 1) (got %g)", ErrInvalid, s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	for _, b := range s.Barriers {
 		if _, err := s.Well(b); err != nil {

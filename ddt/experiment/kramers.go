@@ -99,8 +99,8 @@ func (s *KramersSweep) validate() error {
 	if s.Runs < 2 {
 		return fmt.Errorf("experiment: a Kramers sweep needs at least 2 runs per temperature (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	if s.Bootstrap < 0 || s.Cells < 0 || (s.Cells > 0 && s.Cells < 3) {
 		return fmt.Errorf("experiment: bootstrap samples (%d) and Fokker–Planck cells (%d) must be ≥ 0 (cells ≥ 3)", s.Bootstrap, s.Cells)

@@ -80,8 +80,8 @@ func (s *LinearScalingSweep) validate() error {
 	if s.BudgetFactor < 0 || math.IsNaN(s.BudgetFactor) || math.IsInf(s.BudgetFactor, 0) {
 		return fmt.Errorf("%w: budget factor must be ≥ 0 and finite (got %g)", ErrInvalid, s.BudgetFactor)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("%w: confidence level must be in (0, 1) (got %g)", ErrInvalid, s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	return nil
 }

@@ -84,8 +84,8 @@ func (s *LossScaledSweep) validate() error {
 	if s.MonteCarloEvery < 0 || s.MaxLogTau < 0 || math.IsNaN(s.MaxLogTau) {
 		return fmt.Errorf("%w: MonteCarloEvery (%d) and MaxLogTau (%g) must be ≥ 0", ErrInvalid, s.MonteCarloEvery, s.MaxLogTau)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("%w: confidence level must be in (0, 1) (got %g)", ErrInvalid, s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	if s.Floor < 0 || math.IsNaN(s.Floor) || math.IsInf(s.Floor, 0) {
 		return fmt.Errorf("%w: curvature floor must be ≥ 0 and finite (got %g)", ErrInvalid, s.Floor)

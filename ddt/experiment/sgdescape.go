@@ -123,8 +123,8 @@ func (s *SGDEscapeSweep) validate() error {
 	if s.Runs < 0 || s.Runs == 1 {
 		return fmt.Errorf("experiment: an SGD escape sweep needs 0 (exact numbers only) or at least 2 runs per point (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	_, err := landscape.NewDoubleWell(s.Well)
 	return err

@@ -160,8 +160,8 @@ func (s *LiteralHessianSweep) validate() error {
 	if s.Runs < 2 {
 		return fmt.Errorf("experiment: a literal-Hessian sweep needs at least 2 runs per learning rate (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	_, err := landscape.NewDoubleWell(s.Well)
 	return err

@@ -104,8 +104,8 @@ func (s *TwoExits) validate() error {
 	if s.Runs < 2 {
 		return fmt.Errorf("experiment: a two-exit study needs at least 2 runs (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	for _, w := range []landscape.DoubleWellSpec{s.X, s.Y} {
 		if _, err := landscape.NewDoubleWell(w); err != nil {

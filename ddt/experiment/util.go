@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -41,4 +42,12 @@ func drawBatch(idx, perm []int, m int, rng *rand.Rand) {
 		perm[i], perm[q] = perm[q], perm[i]
 		idx[i] = perm[i]
 	}
+}
+
+// checkLevel accepts a confidence level in (0, 1), or 0 for the default 0.95 of every sweep here.
+func checkLevel(level float64) error {
+	if level != 0 && !(level > 0 && level < 1) {
+		return fmt.Errorf("%w: confidence level must be in (0, 1) (got %g)", ErrInvalid, level)
+	}
+	return nil
 }

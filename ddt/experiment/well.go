@@ -99,8 +99,8 @@ func (s *WellSweep) validate() error {
 	if s.Runs < 2 {
 		return fmt.Errorf("experiment: a well sweep needs at least 2 runs per point (got %d)", s.Runs)
 	}
-	if s.Level != 0 && !(s.Level > 0 && s.Level < 1) {
-		return fmt.Errorf("experiment: confidence level must be in (0, 1) (got %g)", s.Level)
+	if err := checkLevel(s.Level); err != nil {
+		return err
 	}
 	_, err := landscape.NewDoubleWell(s.Well)
 	return err

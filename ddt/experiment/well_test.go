@@ -138,3 +138,17 @@ func TestWellSweepBadInput(t *testing.T) {
 		t.Errorf("SGD fit without escapes: %v, want ErrTooFewEscapes", err)
 	}
 }
+
+// TestCheckLevel: every sweep rejects a confidence level outside (0, 1) with ErrInvalid; 0 means the default.
+func TestCheckLevel(t *testing.T) {
+	for _, l := range []float64{-0.5, 1, 1.5, math.NaN(), math.Inf(1)} {
+		if err := checkLevel(l); !errors.Is(err, ErrInvalid) {
+			t.Errorf("checkLevel(%g) = %v, want ErrInvalid", l, err)
+		}
+	}
+	for _, l := range []float64{0, 0.5, 0.99} {
+		if err := checkLevel(l); err != nil {
+			t.Errorf("checkLevel(%g) = %v, want nil", l, err)
+		}
+	}
+}
